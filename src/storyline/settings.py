@@ -28,10 +28,11 @@ class Settings:
     spacy_batch_size: int = 32
     # a YAML file of extra actors and aliases (same shape as data/actors.yaml)
     user_actors: str | None = None
-    # MinHash near-duplicate detection over word 5-shingles; the threshold is the estimated
-    # Jaccard similarity above which a document is marked a copy (see docs/dedup.md)
-    dedup_threshold: float = 0.5
-    dedup_shingle: int = 5
+    # MinHash near-duplicate detection over word 3-shingles; the threshold is the estimated
+    # Jaccard similarity above which a document is marked a copy, calibrated by
+    # evaluation/eval_dedup.py (figures in docs/dedup.md)
+    dedup_threshold: float = 0.4
+    dedup_shingle: int = 3
     dedup_permutations: int = 128
     # inputs larger than this are refused rather than read into memory (bytes)
     max_input_bytes: int = 100 * 1024 * 1024
