@@ -123,6 +123,147 @@ class Place:
 
 
 @dataclass(frozen=True)
+class ActorRef:
+    """An actor as an event names it: the canonical actor when resolved, with its codes."""
+
+    name: str
+    country: str | None = None
+    sector: str | None = None
+    actor_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "country": self.country, "sector": self.sector}
+
+
+EventStatus = Literal["happened", "promised", "negated", "hypothetical"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A PLOVER who-did-what-to-whom record coded from one sentence.
+
+    ``actors`` holds every party for reciprocal events ("the two sides discussed"), which then
+    have no recipient. ``status`` marks statements that did not (yet) happen: promises and
+    plans are coded AGREE with status "promised"; negated and hypothetical events keep their
+    type but are not counted as happened. ``date`` is the sentence's own date expression, else
+    the one the story sets, else the document date, at its precision.
+    """
+
+    type: str
+    actors: tuple[ActorRef, ...]
+    recipients: tuple[ActorRef, ...] = ()
+    mode: str | None = None
+    context: tuple[str, ...] = ()
+    status: EventStatus = "happened"
+    date: str | None = None
+    date_text: str | None = None
+    location: str | None = None
+    location_country: str | None = None
+    sentence: str = ""
+    sentence_start: int = 0
+    trigger: str = ""
+    confidence: float = 0.5
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "mode": self.mode,
+            "context": list(self.context),
+            "status": self.status,
+            "actor": self.actors[0].to_json() if self.actors else None,
+            "actors": [a.to_json() for a in self.actors],
+            "recipient": self.recipients[0].to_json() if self.recipients else None,
+            "recipients": [r.to_json() for r in self.recipients],
+            "date": self.date,
+            "date_text": self.date_text,
+            "location": self.location,
+            "location_country": self.location_country,
+            "sentence": self.sentence,
+            "trigger": self.trigger,
+            "confidence": round(self.confidence, 3),
+        }
+
+
+ClaimKind = Literal["quantity", "date", "quote", "relation"]
+Verdict = Literal["corroborated", "contested", "changed-over-time", "single-source"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A checkable statement in one document.
+
+    ``subject`` is a canonical actor name (``subject_id`` its actor id) or an event label;
+    ``predicate`` a normalised relation (e.g. ``visits to Russia``, ``first met``, ``said``,
+    ``arms supplier of``); ``value`` the normalised value (a number, an ISO date, a quote, an
+    object actor). ``as_of`` is when it holds: the event date, else the document date.
+    """
+
+    kind: ClaimKind
+    subject: str
+    predicate: str
+    value: str
+    sentence: str
+    as_of: str | None = None
+    subject_id: str | None = None
+    object: str | None = None
+    start: int = 0
+    polarity: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "predicate": self.predicate,
+            "value": self.value,
+            "object": self.object,
+            "as_of": self.as_of,
+            "polarity": self.polarity,
+            "sentence": self.sentence,
+        }
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One document's claim inside a group, with the source it counts for."""
+
+    document: str
+    source: str
+    value: str
+    as_of: str | None
+    sentence: str
+    independent_source: str = ""  # the outlet it counts as (copies count as their original)
+
+
+@dataclass(frozen=True)
+class ClaimGroup:
+    id: str
+    subject: str
+    predicate: str
+    statements: tuple[Statement, ...]
+    verdict: Verdict
+    explanation: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "subject": self.subject,
+            "predicate": self.predicate,
+            "statements": [
+                {
+                    "document": st.document,
+                    "source": st.source,
+                    "value": st.value,
+                    "as_of": st.as_of,
+                    "sentence": st.sentence,
+                }
+                for st in self.statements
+            ],
+            "verdict": self.verdict,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True)
 class Document:
     """A cleaned document with its provenance: what the store keeps for each input."""
 
@@ -142,6 +283,8 @@ class Document:
     dates: tuple[DateExpr, ...] = ()
     actors: tuple[Actor, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    events: tuple[Event, ...] = ()
+    claims: tuple[Claim, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The ``extract`` JSON shape of PRODUCT.md (fields later stages add are empty)."""
@@ -156,9 +299,7 @@ class Document:
             "origin": self.origin,
             "format": self.format,
             "text": self.text,
-            "removed": [
-                {"text": r.text, "reason": r.reason, "line": r.line} for r in self.removed
-            ],
+            "removed": [{"text": r.text, "reason": r.reason, "line": r.line} for r in self.removed],
             "repeats": [
                 {"line": r.line, "of_line": r.of_line, "similarity": round(r.similarity, 3)}
                 for r in self.repeats
@@ -175,10 +316,10 @@ class Document:
                 }
                 for a in self.actors
             ],
-            "events": [],
+            "events": [e.to_json() for e in self.events],
             "dates": [
                 {"start": d.start, "end": d.end, "text": d.text, "value": d.value}
                 for d in self.dates
             ],
-            "claims": [],
+            "claims": [c.to_json() for c in self.claims],
         }

@@ -7,6 +7,7 @@ transaction (see ``MIGRATIONS``); a newer one is refused rather than misread.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StoreError
-from .model import Actor, DateExpr, Document, Mention, Removal, Repeat
+from .model import Actor, ActorRef, DateExpr, Document, Event, Mention, Removal, Repeat
 
 # Each entry upgrades the schema by one version; never edit a released entry, append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -124,6 +125,42 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX mentions_doc ON mentions(document_id);
     CREATE INDEX mentions_actor ON mentions(actor_id);
     """,
+    # 3: PLOVER events and the actors on each side of them
+    """
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        mode TEXT,
+        context TEXT NOT NULL,
+        status TEXT NOT NULL,
+        date TEXT,
+        date_text TEXT,
+        location TEXT,
+        location_country TEXT,
+        sentence TEXT NOT NULL,
+        sentence_start INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        score REAL NOT NULL
+    );
+    CREATE INDEX events_doc ON events(document_id);
+    CREATE INDEX events_date ON events(date);
+    CREATE INDEX events_type ON events(type);
+    CREATE TABLE event_actors (
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        actor_id TEXT,
+        name TEXT NOT NULL,
+        country TEXT,
+        sector TEXT
+    );
+    CREATE INDEX event_actors_event ON event_actors(event_id);
+    CREATE INDEX event_actors_actor ON event_actors(actor_id);
+    CREATE INDEX event_actors_country ON event_actors(country);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -136,6 +173,55 @@ class SearchHit:
     published: str | None
     snippet: str
     rank: float
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as stored, with the document that reports it."""
+
+    id: int
+    document_id: str
+    source: str | None
+    title: str | None
+    published: str | None
+    event: Event
+    score: float
+
+
+def _stored_event(row: sqlite3.Row, parties: Sequence[sqlite3.Row]) -> StoredEvent:
+    refs = {
+        role: tuple(
+            ActorRef(p["name"], p["country"], p["sector"], p["actor_id"])
+            for p in parties
+            if p["role"] == role
+        )
+        for role in ("actor", "recipient")
+    }
+    event = Event(
+        type=row["type"],
+        actors=refs["actor"],
+        recipients=refs["recipient"],
+        mode=row["mode"],
+        context=tuple(json.loads(row["context"])),
+        status=row["status"],
+        date=row["date"],
+        date_text=row["date_text"],
+        location=row["location"],
+        location_country=row["location_country"],
+        sentence=row["sentence"],
+        sentence_start=row["sentence_start"],
+        trigger=row["trigger"],
+        confidence=row["confidence"],
+    )
+    return StoredEvent(
+        id=row["id"],
+        document_id=row["document_id"],
+        source=row["source"],
+        title=row["title"],
+        published=row["published"],
+        event=event,
+        score=row["score"],
+    )
 
 
 class Store:
@@ -434,6 +520,68 @@ class Store:
             )
         return out
 
+    # -- events ------------------------------------------------------------------------------
+
+    def add_events(
+        self, document_id: str, events: Sequence[Event], scores: Sequence[float]
+    ) -> None:
+        """Write a document's events with their cooperation-conflict scores."""
+        for seq, (event, value) in enumerate(zip(events, scores, strict=True)):
+            cursor = self.conn.execute(
+                "INSERT INTO events (document_id, seq, type, mode, context, status, date, "
+                "date_text, location, location_country, sentence, sentence_start, trigger, "
+                "confidence, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    document_id,
+                    seq,
+                    event.type,
+                    event.mode,
+                    json.dumps(list(event.context)),
+                    event.status,
+                    event.date,
+                    event.date_text,
+                    event.location,
+                    event.location_country,
+                    event.sentence,
+                    event.sentence_start,
+                    event.trigger,
+                    event.confidence,
+                    value,
+                ),
+            )
+            rows = [("actor", i, ref) for i, ref in enumerate(event.actors)]
+            rows += [("recipient", i, ref) for i, ref in enumerate(event.recipients)]
+            self.conn.executemany(
+                "INSERT INTO event_actors VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (cursor.lastrowid, role, i, r.actor_id, r.name, r.country, r.sector)
+                    for role, i, r in rows
+                ],
+            )
+
+    def events(self, where: str = "", params: Sequence[object] = ()) -> list[StoredEvent]:
+        """Events with their document's source and date; ``where`` is built by views.py from
+        fixed clauses, never from request text (values go in ``params``)."""
+        rows = self.conn.execute(
+            "SELECT e.*, d.source, d.title, d.published FROM events e "
+            "JOIN documents d ON d.id = e.document_id "
+            f"{'WHERE ' + where if where else ''} "
+            "ORDER BY e.date IS NULL, e.date, e.document_id, e.seq",
+            tuple(params),
+        ).fetchall()
+        parties: dict[int, list[sqlite3.Row]] = {}
+        ids = [r["id"] for r in rows]
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            for p in self.conn.execute(
+                f"SELECT * FROM event_actors WHERE event_id IN ({marks}) "
+                "ORDER BY event_id, role, position",
+                part,
+            ):
+                parties.setdefault(p["event_id"], []).append(p)
+        return [_stored_event(r, parties.get(r["id"], [])) for r in rows]
+
     # -- search ------------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
@@ -487,6 +635,7 @@ _COUNTABLE = {
     "dates",
     "actors",
     "mentions",
+    "events",
 }
 
 

@@ -1,0 +1,164 @@
+"""Evaluate the events stage against the PLOVER gold-standard records (development half).
+
+Reads ``../shared/data/plover-gsr/dev.jsonl`` (relative to the repository root) when present;
+prints "skipped" and exits 0 otherwise. For each gold sentence the coder's highest-confidence
+event is compared with the gold event type; on sentences whose gold record has both a source
+and a target, the actor and recipient countries are compared too (an international body counts
+as the code "IGO" when the actors stage gives it no country).
+
+    python evaluation/eval_events.py [--gold PATH] [--json] [--errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_GOLD = ROOT.parent / "shared" / "data" / "plover-gsr" / "dev.jsonl"
+sys.path.insert(0, str(ROOT / "src"))
+
+from storyline.actors import resolve_actors  # noqa: E402
+from storyline.events import code_events  # noqa: E402
+from storyline.model import ActorRef, Event  # noqa: E402
+from storyline.nlp import analyse  # noqa: E402
+from storyline.settings import Settings  # noqa: E402
+
+NONE = "(none)"
+_ORG_CODES = frozenset({"IGO", "NGO"})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    gold_type: str
+    coded_type: str
+    dyad: bool | None  # None: the gold record lacks a source or a target
+    text: str
+    coded: str
+
+
+def _codes(parties: list[dict[str, Any]]) -> set[str]:
+    return {str(p["code"]) for p in parties if p.get("code")}
+
+
+def _code(ref: ActorRef) -> str | None:
+    if ref.country:
+        return ref.country
+    return ref.sector if ref.sector in _ORG_CODES else None
+
+
+def _dyad_correct(event: Event | None, gold: dict[str, Any]) -> bool:
+    if event is None or not event.actors:
+        return False
+    source, target = _codes(gold["source"]), _codes(gold["target"])
+    actors = {_code(a) for a in event.actors}
+    others = event.recipients or event.actors[1:]
+    recipients = {_code(r) for r in others}
+    return bool(actors & source) and bool(recipients & target)
+
+
+def _best(events: tuple[Event, ...]) -> Event | None:
+    return max(events, key=lambda e: e.confidence) if events else None
+
+
+def _describe(event: Event | None) -> str:
+    if event is None:
+        return NONE
+    actors = ",".join(str(_code(a)) for a in event.actors)
+    recipients = ",".join(str(_code(r)) for r in event.recipients)
+    return f"{event.type}/{event.status} [{event.trigger}] {actors} -> {recipients}"
+
+
+def _gold_dyad(row: dict[str, Any]) -> str:
+    source = ",".join(sorted(_codes(row["source"])))
+    return f"{source} -> {','.join(sorted(_codes(row['target'])))}"
+
+
+def outcomes(gold_path: Path, settings: Settings) -> Iterator[Outcome]:
+    rows = [json.loads(line) for line in gold_path.read_text("utf-8").splitlines() if line]
+    texts = [row["text"].strip("{}") for row in rows]
+    for row, doc in zip(rows, analyse(texts, settings), strict=True):
+        actors, mentions = resolve_actors(doc, settings)
+        best = _best(code_events(doc, actors, mentions, (), None, settings))
+        has_dyad = bool(row["source"]) and bool(row["target"])
+        yield Outcome(
+            gold_type=row["event_type"],
+            coded_type=best.type if best else NONE,
+            dyad=_dyad_correct(best, row) if has_dyad else None,
+            text=doc.text,
+            coded=f"{_describe(best)}  (gold {_gold_dyad(row)})",
+        )
+
+
+def figures(results: list[Outcome]) -> dict[str, Any]:
+    correct = sum(r.gold_type == r.coded_type for r in results)
+    dyads = [r.dyad for r in results if r.dyad is not None]
+    per_type: dict[str, dict[str, float]] = {}
+    for label in sorted({r.gold_type for r in results} | {r.coded_type for r in results}):
+        tp = sum(r.gold_type == label == r.coded_type for r in results)
+        coded = sum(r.coded_type == label for r in results)
+        gold = sum(r.gold_type == label for r in results)
+        per_type[label] = {
+            "precision": round(tp / coded, 3) if coded else 0.0,
+            "recall": round(tp / gold, 3) if gold else 0.0,
+            "gold": gold,
+            "coded": coded,
+        }
+    return {
+        "sentences": len(results),
+        "type_accuracy": round(correct / len(results), 3) if results else 0.0,
+        "dyad_sentences": len(dyads),
+        "dyad_accuracy": round(sum(dyads) / len(dyads), 3) if dyads else 0.0,
+        "coded_any": sum(r.coded_type != NONE for r in results),
+        "per_type": per_type,
+    }
+
+
+def _print_report(results: list[Outcome], summary: dict[str, Any], errors: bool) -> None:
+    print(
+        f"sentences {summary['sentences']}  type accuracy {summary['type_accuracy']:.3f}  "
+        f"actor+recipient countries {summary['dyad_accuracy']:.3f} "
+        f"(on {summary['dyad_sentences']} sentences with both)"
+    )
+    print(f"{'type':<10} {'prec':>6} {'rec':>6} {'gold':>5} {'coded':>6}")
+    for label, row in summary["per_type"].items():
+        print(
+            f"{label:<10} {row['precision']:>6.3f} {row['recall']:>6.3f} "
+            f"{row['gold']:>5} {row['coded']:>6}"
+        )
+    confusion = Counter((r.gold_type, r.coded_type) for r in results if r.gold_type != r.coded_type)
+    print("confusion (gold -> coded: count), errors only")
+    for (gold, coded), count in confusion.most_common():
+        print(f"  {gold:<10} -> {coded:<10} {count}")
+    if errors:
+        for r in results:
+            if r.gold_type != r.coded_type or r.dyad is False:
+                print(f"- gold {r.gold_type}: {r.coded}\n  {r.text}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument("--json", action="store_true", help="the figures as one JSON object")
+    parser.add_argument("--errors", action="store_true", help="list every miscoded sentence")
+    args = parser.parse_args(argv)
+    if not args.gold.is_file():
+        print(f"skipped: gold set {args.gold} not found")
+        return 0
+    results = list(outcomes(args.gold, Settings()))
+    summary = figures(results)
+    if args.json:
+        print(json.dumps(summary, sort_keys=True))
+    else:
+        _print_report(results, summary, args.errors)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

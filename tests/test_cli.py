@@ -1,0 +1,163 @@
+"""The command line contract of PRODUCT.md, run as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storyline.cli import _parser, main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "examples/russia-myanmar"
+STORYLINE = Path(sys.executable).parent / "storyline"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "demo.db"
+    assert main(["ingest", str(SAMPLES), "--db", str(db), "--quiet"]) == 0
+    return db
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    parser = _parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    for name, sub in subparsers.choices.items():  # type: ignore[attr-defined]
+        assert sub.epilog and sub.epilog.startswith("Example: "), name
+        assert f"storyline {name}" in sub.epilog, name
+
+
+def test_extract_prints_one_json_object_per_document(capsys: pytest.CaptureFixture[str]) -> None:
+    files = sorted(str(p) for p in SAMPLES.glob("*.txt"))
+    assert main(["extract", *files]) == 0
+    objects = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(objects) == 5
+    for obj in objects:
+        assert {"id", "title", "source", "url", "published", "published_estimated"} <= set(obj)
+        assert {"text", "removed", "actors", "events", "dates", "claims"} <= set(obj)
+    by_file = {Path(o["origin"]).name[:3]: o for o in objects}
+    assert by_file["003"]["source"] == "news.az"
+    assert any(r["text"] == "Top Bottom" for r in by_file["004"]["removed"])
+
+
+def test_ingest_search_actors_export(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["search", "Rosatom", "--db", str(demo_db)]) == 0
+    out = capsys.readouterr().out
+    assert "[Rosatom]" in out and out.startswith("1. ")
+
+    assert main(["actors", "--db", str(demo_db), "--format", "json"]) == 0
+    names = {a["name"] for a in json.loads(capsys.readouterr().out)}
+    assert "Vladimir Putin" in names
+
+    assert main(["export", "--what", "documents", "--format", "csv", "--db", str(demo_db)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 5 and all(r["text"] for r in rows)
+    assert {r["source"] for r in rows} >= {"news.az"}
+
+
+def test_export_jsonl_to_a_file(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs.jsonl"
+    assert main(["export", "--what", "documents", "--db", str(demo_db), "-o", str(out)]) == 0
+    docs = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(docs) == 5 and all(d["removed"] is not None for d in docs)
+
+
+def test_missing_database_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["actors", "--db", str(tmp_path / "nope.db")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "nope.db" in err and "no such database" in err
+
+
+def test_bad_inputs_are_named_and_the_batch_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    (tmp_path / "good.txt").write_text((SAMPLES / "002_be5776c2c1506bef.txt").read_text())
+    code = main(["ingest", str(tmp_path), "--db", str(tmp_path / "kb.db"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "empty.txt" in err and "image.png" in err
+    assert "1 stored" in err and "2 failed" in err
+
+
+def test_dates_reads_stdin_through_the_installed_command() -> None:
+    result = subprocess.run(
+        [str(STORYLINE), "dates", "--anchor", "2024-11-27"],
+        input="They met on Monday and again on 29 November 2024.",
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    found = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(d["text"], d["value"]) for d in found][-1] == ("29 November 2024", "2024-11-29")
+    assert any(d["value"] == "2024-11-25" for d in found)
+
+
+def test_clean_from_text_prints_the_main_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", str(SAMPLES / "004_caedb158dc9ed443.txt"), "--from", "text"]) == 0
+    out = capsys.readouterr().out
+    assert "FULL MEMBER" not in out and "Top Bottom" not in out
+    assert "condemned the meeting" in out
+
+
+def test_events_timeline_dyads_and_report_on_the_samples(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["timeline", "--db", str(demo_db), "--format", "json"]) == 0
+    timeline = json.loads(capsys.readouterr().out)
+    nay_pyi_taw = [e for e in timeline if e["date"] == "2024-11-29" and e["type"] == "CONSULT"]
+    assert nay_pyi_taw and nay_pyi_taw[0]["location"] == "Nay Pyi Taw"
+    vladivostok = [e for e in timeline if e["date"] == "2022-09" and e["type"] == "CONSULT"]
+    assert vladivostok and vladivostok[0]["reports"] == 2  # two outlets, one meeting
+
+    assert main(["events", "--db", str(demo_db), "--type", "ACCUSE", "--format", "json"]) == 0
+    accusers = {e["actor"] for e in json.loads(capsys.readouterr().out)}
+    assert any("National Unity Government" in a for a in accusers)
+
+    assert main(["dyads", "RUS", "MMR", "--db", str(demo_db), "--format", "json"]) == 0
+    months = json.loads(capsys.readouterr().out)
+    assert any(m["month"] == "2024-11" and m["RUS->MMR"] >= 1 for m in months)
+
+    brief = tmp_path / "brief.html"
+    assert main(["report", "--db", str(demo_db), "--format", "html", "-o", str(brief)]) == 0
+    page = brief.read_text()
+    assert "Nay Pyi Taw" in page and "news.az" in page and "<svg" in page
+
+
+def test_export_formats_need_a_meaningful_pairing(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", "--what", "documents", "--format", "graphml", "--db", str(demo_db)]) == 2
+    assert "actor network" in capsys.readouterr().err
+    out = tmp_path / "events.jsonl"
+    assert (
+        main(
+            [
+                "export",
+                "--what",
+                "events",
+                "--format",
+                "plover",
+                "--db",
+                str(demo_db),
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    first = json.loads(out.read_text().splitlines()[0])
+    assert {"id", "date", "source", "recipient", "event", "quad_code"} <= set(first)
