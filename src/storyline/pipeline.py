@@ -132,6 +132,17 @@ def extract(
 # -- the corpus: storing ---------------------------------------------------------------------
 
 
+BatchRunner = Callable[[Iterator[list[RawDocument]], Settings], Iterator[list[Outcome]]]
+
+
+def run_in_process(
+    batches: Iterator[list[RawDocument]], settings: Settings
+) -> Iterator[list[Outcome]]:
+    """The default runner: every batch through ``process`` here, in order."""
+    for batch in batches:
+        yield process(batch, settings)
+
+
 def ingest(
     paths: Sequence[str],
     store: Store,
@@ -140,8 +151,14 @@ def ingest(
     stdin: BinaryIO | None = None,
     on_error: Callable[[InputError], None] | None = None,
     on_document: Callable[[Outcome], None] | None = None,
+    runner: BatchRunner = run_in_process,
 ) -> IngestSummary:
-    """Read, process and store every document under ``paths``; unchanged inputs are no-ops."""
+    """Read, process and store every document under ``paths``; unchanged inputs are no-ops.
+
+    ``runner`` runs the per-document stages over batches (in this process, a process pool or
+    a Dask cluster: see engine.py) and must yield one list of outcomes per batch, in order.
+    Each batch is stored in one transaction.
+    """
     summary = IngestSummary()
 
     def fail(error: InputError) -> None:
@@ -154,27 +171,36 @@ def ingest(
     inputs = (
         item for item in read_paths(paths, settings, stdin) if _input_path(item) not in own_files
     )
-    for batch in _batches(inputs, settings.spacy_batch_size):
-        fresh: list[RawDocument] = []
-        for item in batch:
-            if isinstance(item, InputError):
-                summary.inputs.add(item.source.split("#")[0])
-                fail(item)
-            else:
+
+    def fresh_batches() -> Iterator[list[RawDocument]]:
+        for batch in _batches(inputs, settings.spacy_batch_size):
+            fresh: list[RawDocument] = []
+            for item in batch:
+                if isinstance(item, InputError):
+                    summary.inputs.add(item.source.split("#")[0])
+                    fail(item)
+                    continue
                 summary.inputs.add(item.origin.split("#")[0])
                 if store.has_hash(content_hash(item)):
                     summary.unchanged += 1
                 else:
                     fresh.append(item)
-        outcomes = process(fresh, settings)
+            if fresh:
+                yield fresh
+
+    for outcomes in runner(fresh_batches(), settings):
         with store.transaction():
             for outcome in outcomes:
                 if isinstance(outcome, InputError):
                     fail(outcome)
+                elif store.has_hash(outcome.content_hash):  # a copy met earlier in this run
+                    summary.unchanged += 1
                 elif (problem := _id_conflict(store, outcome)) is not None:
                     fail(problem)
                 else:
-                    _store_document(store, outcome, settings, summary)
+                    store_document(store, outcome, settings)
+                    summary.stored += 1
+                    summary.duplicates += store.duplicate_of(outcome.id) is not None
         if on_document:
             for outcome in outcomes:
                 on_document(outcome)
@@ -192,17 +218,18 @@ def _input_path(item: RawDocument | InputError) -> str:
     return str(Path(origin.split("#")[0]).resolve())
 
 
-def _store_document(
-    store: Store, doc: Document, settings: Settings, summary: IngestSummary
-) -> None:
+def store_document(store: Store, doc: Document, settings: Settings) -> None:
+    """Write one processed document and everything derived from it; link it to its copies.
+
+    Call inside a transaction. The corpus-level stages that this updates (actors, near-duplicate
+    index, shared passages) cost time proportional to this document, not to the corpus.
+    """
     store.insert_document(doc)
     for actor in doc.actors:
         store.upsert_actor(actor)
     store.add_mentions(doc.id, doc.mentions)
     store.add_events(doc.id, doc.events, [events.score(e.type, e.mode) for e in doc.events])
-    if dedup.link(store, doc.id, doc.text, settings) is not None:
-        summary.duplicates += 1
-    summary.stored += 1
+    dedup.link(store, doc.id, doc.text, settings)
 
 
 def _id_conflict(store: Store, doc: Document) -> InputError | None:
