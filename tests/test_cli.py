@@ -161,3 +161,37 @@ def test_export_formats_need_a_meaningful_pairing(
     )
     first = json.loads(out.read_text().splitlines()[0])
     assert {"id", "date", "source", "recipient", "event", "quad_code"} <= set(first)
+
+
+def test_claims_and_sources_on_the_samples(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["claims", "--db", str(demo_db), "--format", "json"]) == 0
+    groups = json.loads(capsys.readouterr().out)
+    for group in groups:
+        assert {"id", "subject", "predicate", "statements", "verdict", "explanation"} <= set(group)
+        for st in group["statements"]:
+            assert {"document", "source", "value", "as_of", "sentence"} <= set(st)
+
+    def verdict(predicate_words: str, value: str) -> str:
+        found = [
+            g["verdict"]
+            for g in groups
+            if predicate_words in g["predicate"]
+            and any(s["value"] == value for s in g["statements"])
+        ]
+        assert found, (predicate_words, value)
+        return found[0]
+
+    assert verdict("trips to Russia", "4") == "contested"  # counts 3 and 4, dates unknown
+    assert verdict("first meet", "2022-09") == "corroborated"
+    assert verdict("called", "king") == "corroborated"
+    assert verdict("stance towards", "opposes") == "contested"  # China shuns vs helps
+
+    assert main(["sources", "--db", str(demo_db), "--format", "json"]) == 0
+    profiles = json.loads(capsys.readouterr().out)
+    kinds = {p["source"]: p["kind"] for p in profiles}
+    assert len(profiles) == 5
+    assert kinds["news.az"] == "aggregator"
+    assert sorted(kinds.values()).count("forum post") == 1

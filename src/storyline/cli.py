@@ -162,6 +162,61 @@ def cmd_dyads(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_claims(args: argparse.Namespace, settings: Settings) -> int:
+    with _open_existing(settings) as store:
+        groups = views.claim_groups(store)
+    if args.verdict:
+        groups = [g for g in groups if g.verdict == args.verdict]
+    if args.format in ("json", "jsonl"):
+        _emit([g.to_json() for g in groups], [], args.format)
+        return EXIT_OK
+    rows = [
+        {
+            "verdict": g.verdict,
+            "subject": g.subject,
+            "predicate": g.predicate,
+            "values": sorted({st.value for st in g.statements}),
+            "sources": sorted({st.source for st in g.statements}),
+            "explanation": g.explanation,
+        }
+        for g in groups
+    ]
+    columns = ["verdict", "subject", "predicate", "values", "sources"]
+    if args.format == "csv":
+        columns.append("explanation")
+    _emit(rows, columns, args.format)
+    return EXIT_OK
+
+
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    with _open_existing(settings) as store:
+        profiles = views.source_profiles(store)
+    if args.format in ("json", "jsonl"):
+        _emit([p.to_json() for p in profiles], [], args.format)
+        return EXIT_OK
+    rows = []
+    for p in profiles:
+        naming = "; ".join(
+            f"{actor}: " + ", ".join(f"{name} ×{n}" for name, n in names[:3])
+            for actor, names in p.naming.items()
+        )
+        rows.append(
+            {
+                "source": p.source,
+                "kind": p.kind,
+                "documents": len(p.documents),
+                "period": " .. ".join(x or "?" for x in (p.first_published, p.last_published)),
+                "events": p.events,
+                "claims": p.claims,
+                "only_here": p.exclusive_claims,
+                "naming": naming,
+            }
+        )
+    columns = ["source", "kind", "documents", "period", "events", "claims", "only_here"]
+    _emit(rows, [*columns, "naming"], args.format)
+    return EXIT_OK
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     with _open_existing(settings) as store:
         hits = store.search(args.query, limit=args.limit)
@@ -211,6 +266,8 @@ def _export_rows(store: Store, what: str, fmt: str) -> list[dict[str, Any]]:
         return export.document_rows(store)
     if what == "events":
         return export.plover_records(store) if fmt == "plover" else export.event_rows(store)
+    if what == "claims":
+        return [g.to_json() for g in views.claim_groups(store)]
     return store.actors()
 
 
@@ -499,6 +556,27 @@ def _parser() -> argparse.ArgumentParser:
     with_event_filters(p)
 
     p = command(
+        "claims",
+        cmd_claims,
+        "checkable claims grouped across sources, each with a verdict and its reason",
+        "storyline claims --verdict contested --db story.db",
+    )
+    p.add_argument(
+        "--verdict", choices=["corroborated", "contested", "changed-over-time", "single-source"]
+    )
+    p.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table")
+    with_db(p)
+
+    p = command(
+        "sources",
+        cmd_sources,
+        "profile each outlet: kind, period, events and claims, how it names key actors",
+        "storyline sources --db story.db --format json",
+    )
+    p.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table")
+    with_db(p)
+
+    p = command(
         "report",
         cmd_report,
         "write the brief: overview, key developments, relationship, network, every line cited",
@@ -525,7 +603,7 @@ def _parser() -> argparse.ArgumentParser:
         "write stored documents, actors or events as JSONL, CSV, Parquet, GraphML or PLOVER",
         "storyline export --what events --format plover -o events.jsonl --db story.db",
     )
-    p.add_argument("--what", choices=["documents", "actors", "events"], required=True)
+    p.add_argument("--what", choices=list(export.WHAT), required=True)
     p.add_argument("--format", choices=list(export.FORMATS), default="jsonl")
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
     with_db(p)

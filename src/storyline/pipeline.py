@@ -1,6 +1,6 @@
 """The pipeline, in the order the data flows:
 
-    read -> clean -> time -> nlp -> actors -> events -> store (with near-duplicate links)
+    read -> clean -> time -> nlp -> actors -> events -> claims -> store (near-duplicate links)
 
 Per-document stages are pure functions of one document and the shipped dictionaries
 (``prepare`` and ``analyse``); ``ingest`` streams batches of them into the store, one
@@ -20,7 +20,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from . import actors as actors_stage
-from . import clean, dates, dedup, events, nlp
+from . import claims, clean, dates, dedup, events, nlp
 from .errors import InputError
 from .model import Cleaned, Document, RawDocument
 from .read import read_paths
@@ -95,13 +95,14 @@ def prepare(raw: RawDocument) -> Document:
 
 
 def analyse(docs: Sequence[Document], settings: Settings) -> list[Document]:
-    """nlp -> actors -> events for a batch (spaCy runs over the batch with ``nlp.pipe``)."""
+    """nlp -> actors -> events -> claims for a batch (spaCy runs with ``nlp.pipe``)."""
     out = []
     for doc, parsed in zip(docs, nlp.analyse([d.text for d in docs], settings), strict=True):
         found, mentions = actors_stage.resolve_actors(parsed, settings)
         anchor = _as_date(doc.published) if not doc.published_estimated else None
         coded = events.code_events(parsed, found, mentions, doc.dates, anchor, settings)
-        out.append(replace(doc, actors=found, mentions=mentions, events=coded))
+        stated = claims.extract_claims(parsed, found, mentions, doc.dates, doc.published, settings)
+        out.append(replace(doc, actors=found, mentions=mentions, events=coded, claims=stated))
     return out
 
 
@@ -229,6 +230,7 @@ def store_document(store: Store, doc: Document, settings: Settings) -> None:
         store.upsert_actor(actor)
     store.add_mentions(doc.id, doc.mentions)
     store.add_events(doc.id, doc.events, [events.score(e.type, e.mode) for e in doc.events])
+    store.add_claims(doc.id, doc.claims)
     dedup.link(store, doc.id, doc.text, settings)
 
 

@@ -16,7 +16,7 @@ from itertools import combinations
 from typing import Any
 
 from . import places, views
-from .model import ActorRef
+from .model import ActorRef, ClaimGroup
 from .store import Store, StoredEvent
 
 # how many timeline entries and actors the brief shows: enough for an overview on one screen
@@ -70,6 +70,9 @@ def build(
     network = _network(items, cites)
     if network:
         sections.append(network)
+    groups = views.claim_groups(store)
+    sections.append(_claims(groups, cites))
+    sections.append(_sources(store, groups, cites))
     for make in extra:
         section = make(store, cites)
         if section:
@@ -210,6 +213,57 @@ def _network(items: Sequence[StoredEvent], cites: Citations) -> Section | None:
             f"{a} and {b} appear together in {w} events {cites.cite(sorted(docs_by_edge[(a, b)]))}."
         )
     section.svg = _network_svg(sorted(keep), edges, sizes)
+    return section
+
+
+def _claims(groups: Sequence[ClaimGroup], cites: Citations) -> Section:
+    section = Section("What the sources agree and disagree on")
+    shown = [g for g in groups if g.verdict != "single-source"]
+    if not shown:
+        section.paragraphs.append(
+            "No claim is made by more than one independent source, so none is corroborated "
+            "or contested."
+        )
+    order = {"contested": 0, "changed-over-time": 1, "corroborated": 2}
+    for group in sorted(shown, key=lambda g: (order.get(g.verdict, 3), g.subject)):
+        docs = [st.document for st in group.statements]
+        section.paragraphs.append(
+            f"**{group.verdict.capitalize()}** — {group.subject} {group.predicate}: "
+            f"{group.explanation} {cites.cite(docs)}"
+        )
+    single = len(groups) - len(shown)
+    if single:
+        section.paragraphs.append(
+            f"{single} further claims rest on a single source each (see `storyline claims`)."
+        )
+    return section
+
+
+def _sources(store: Store, groups: Sequence[ClaimGroup], cites: Citations) -> Section:
+    section = Section("How the sources compare")
+    profiles = views.source_profiles(store, groups)
+    rows = []
+    for p in profiles:
+        naming = "; ".join(
+            f"{actor}: " + ", ".join(f"“{name}” ×{n}" for name, n in names[:3])
+            for actor, names in p.naming.items()
+        )
+        period = " to ".join(sorted({x for x in (p.first_published, p.last_published) if x}))
+        rows.append(
+            [
+                f"{p.source} {cites.cite(p.documents)}",
+                p.kind,
+                period or "unknown",
+                str(p.events),
+                str(p.claims),
+                str(p.exclusive_claims),
+                naming,
+            ]
+        )
+    section.table = (
+        ["Outlet", "Kind", "Period", "Events", "Claims", "Only here", "How it names key actors"],
+        rows,
+    )
     return section
 
 

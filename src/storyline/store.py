@@ -10,13 +10,23 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .errors import StoreError
-from .model import Actor, ActorRef, DateExpr, Document, Event, Mention, Removal, Repeat
+from .model import (
+    Actor,
+    ActorRef,
+    Claim,
+    DateExpr,
+    Document,
+    Event,
+    Mention,
+    Removal,
+    Repeat,
+)
 
 # Each entry upgrades the schema by one version; never edit a released entry, append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -160,6 +170,25 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX event_actors_event ON event_actors(event_id);
     CREATE INDEX event_actors_actor ON event_actors(actor_id);
     CREATE INDEX event_actors_country ON event_actors(country);
+    """,
+    # 4: checkable claims (grouped across documents at query time)
+    """
+    CREATE TABLE claims (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        subject_id TEXT,
+        predicate TEXT NOT NULL,
+        value TEXT NOT NULL,
+        object TEXT,
+        as_of TEXT,
+        polarity INTEGER NOT NULL,
+        sentence TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        PRIMARY KEY (document_id, seq)
+    );
+    CREATE INDEX claims_subject ON claims(subject, kind);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -356,13 +385,47 @@ class Store:
             raise ValueError(f"unknown table {table}")
         return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
-    def iter_documents(self) -> Iterator[Document]:
-        for row in self.conn.execute("SELECT * FROM documents ORDER BY rowid"):
-            yield self._document(row)
+    def iter_documents(self, *, full: bool = False) -> Iterator[Document]:
+        """Stored documents in ingest order; ``full`` also loads actors, mentions, events and
+        claims (what source profiles and the document view need)."""
+        for row in self.conn.execute("SELECT * FROM documents ORDER BY rowid").fetchall():
+            doc = self._document(row)
+            yield self._with_analysis(doc) if full else doc
 
-    def get_document(self, document_id: str) -> Document | None:
+    def get_document(self, document_id: str, *, full: bool = False) -> Document | None:
         row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
-        return None if row is None else self._document(row)
+        if row is None:
+            return None
+        doc = self._document(row)
+        return self._with_analysis(doc) if full else doc
+
+    def _with_analysis(self, doc: Document) -> Document:
+        mentions = tuple(
+            Mention(r["start"], r["end"], r["text"], r["actor_id"], r["sentence"])
+            for r in self.conn.execute(
+                "SELECT * FROM mentions WHERE document_id = ? ORDER BY start", (doc.id,)
+            )
+        )
+        counts: dict[str, int] = {}
+        for m in mentions:
+            counts[m.actor_id] = counts.get(m.actor_id, 0) + 1
+        actors = []
+        for actor_id, count in counts.items():
+            row = self.conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
+            if row is not None:
+                aliases = tuple(sorted({m.text for m in mentions if m.actor_id == actor_id}))
+                actors.append(
+                    Actor(row["id"], row["name"], row["kind"], row["country"], row["sector"],
+                          aliases, count)
+                )  # fmt: skip
+        events = tuple(e.event for e in self.events("e.document_id = ?", (doc.id,)))
+        return replace(
+            doc,
+            actors=tuple(actors),
+            mentions=mentions,
+            events=events,
+            claims=self.claims_of(doc.id),
+        )
 
     def _document(self, row: sqlite3.Row) -> Document:
         doc_id = row["id"]
@@ -582,6 +645,48 @@ class Store:
                 parties.setdefault(p["event_id"], []).append(p)
         return [_stored_event(r, parties.get(r["id"], [])) for r in rows]
 
+    # -- claims --------------------------------------------------------------------------------
+
+    def add_claims(self, document_id: str, claims: Sequence[Claim]) -> None:
+        self.conn.executemany(
+            "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    document_id,
+                    seq,
+                    c.kind,
+                    c.subject,
+                    c.subject_id,
+                    c.predicate,
+                    c.value,
+                    c.object,
+                    c.as_of,
+                    int(c.polarity),
+                    c.sentence,
+                    c.start,
+                )
+                for seq, c in enumerate(claims)
+            ],
+        )
+
+    def claims_of(self, document_id: str) -> tuple[Claim, ...]:
+        return tuple(
+            _claim(r)
+            for r in self.conn.execute(
+                "SELECT * FROM claims WHERE document_id = ? ORDER BY seq", (document_id,)
+            )
+        )
+
+    def all_claims(self) -> list[tuple[str, Claim]]:
+        """Every stored claim with its document id, in document then sentence order."""
+        return [
+            (r["document_id"], _claim(r))
+            for r in self.conn.execute(
+                "SELECT c.* FROM claims c JOIN documents d ON d.id = c.document_id "
+                "ORDER BY d.rowid, c.seq"
+            )
+        ]
+
     # -- search ------------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
@@ -610,6 +715,21 @@ class Store:
         ]
 
 
+def _claim(row: sqlite3.Row) -> Claim:
+    return Claim(
+        kind=row["kind"],
+        subject=row["subject"],
+        predicate=row["predicate"],
+        value=row["value"],
+        sentence=row["sentence"],
+        as_of=row["as_of"],
+        subject_id=row["subject_id"],
+        object=row["object"],
+        start=row["start"],
+        polarity=bool(row["polarity"]),
+    )
+
+
 class _Transaction:
     """``with store.transaction():`` — BEGIN IMMEDIATE, COMMIT, or ROLLBACK on any error."""
 
@@ -636,6 +756,7 @@ _COUNTABLE = {
     "actors",
     "mentions",
     "events",
+    "claims",
 }
 
 

@@ -1,0 +1,307 @@
+"""Claims across documents: groups of statements about one thing, and a verdict for each.
+
+:func:`group_claims` puts the claims of many documents about the same subject and a similar
+predicate into one group, then judges the group:
+
+- ``corroborated``: two or more independent sources agree;
+- ``contested``: independent sources disagree for the same time (or their dates are unknown
+  or estimated, so time cannot explain the difference);
+- ``changed-over-time``: values differ but their ``as_of`` dates explain it (a count that
+  grows with later dates);
+- ``single-source``: every statement counts for one source.
+
+Copies (``duplicate_of``) count as their original's source, an aggregator's article as the
+source it names, and a document with no known source as its own outlet. The method and its
+thresholds are in docs/claims.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .claims import ClaimVocab, vocabulary
+from .model import Claim, ClaimGroup, Statement, Verdict
+
+# two predicates are one when the Jaccard similarity of their canonical word sets reaches
+# this: "first met" ~ "met" (1/2) join, "visits to Russia" ~ "visits to China" (1/3) do not
+PREDICATE_SIMILARITY = 0.5
+# two quotes are one when this share of their words is common (Jaccard): rewordings of
+# punctuation, an article or one word out of four still match
+QUOTE_SIMILARITY = 0.6
+# "about 300" is read as 300 +/- 10%: the rounding newsrooms apply to approximate figures
+APPROXIMATE = 0.1
+_WORD = re.compile(r"[\w'-]+")
+
+
+@dataclass(frozen=True)
+class ClaimSource:
+    """Where one claim comes from: its document, outlet, date and copy link."""
+
+    document: str
+    source: str | None
+    published: str | None
+    duplicate_of: str | None = None
+    published_estimated: bool = False
+
+
+@dataclass
+class _Item:
+    origin: ClaimSource
+    claim: Claim
+    outlet: str
+    words: frozenset[str]
+
+
+@dataclass
+class _Cluster:
+    kind: str
+    subject: str
+    items: list[_Item] = field(default_factory=list)
+    words: frozenset[str] = frozenset()
+
+
+# --------------------------------------------------------------------------- independence
+
+
+def independent_outlets(sources: Sequence[ClaimSource]) -> dict[str, str]:
+    """Document id -> the outlet it counts as: copies count as their original's outlet."""
+    by_id = {s.document: s for s in sources}
+    outlets: dict[str, str] = {}
+    for origin in sources:
+        root, seen = origin, {origin.document}
+        while root.duplicate_of and root.duplicate_of not in seen:
+            seen.add(root.duplicate_of)
+            parent = by_id.get(root.duplicate_of)
+            if parent is None:
+                # the original is not among the claims: it still names the outlet
+                outlets[origin.document] = origin.source or root.duplicate_of
+                break
+            root = parent
+        else:
+            outlets[origin.document] = root.source or origin.source or root.document
+    return outlets
+
+
+# --------------------------------------------------------------------------- predicates
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def canonical_words(predicate: str, vocab: ClaimVocab | None = None) -> frozenset[str]:
+    """The content words of a predicate, each mapped to its canonical head.
+
+    "trips to Russia" and "visits to Russia" both give {"visit", "russia"}.
+    """
+    vocab = vocab or vocabulary()
+    words: set[str] = set()
+    for raw in _WORD.findall(predicate.lower()):
+        if raw in vocab.stopwords:
+            continue
+        head = vocab.heads.get(raw) or vocab.heads.get(_singular(raw)) or _singular(raw)
+        words.add(head)
+    return frozenset(words)
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def _subject_key(claim: Claim) -> str:
+    return claim.subject_id or claim.subject.casefold()
+
+
+def _joins(cluster: _Cluster, item: _Item, vocab: ClaimVocab) -> bool:
+    claim = item.claim
+    if cluster.kind != claim.kind or cluster.subject != _subject_key(claim):
+        return False
+    if jaccard(cluster.words, item.words) < PREDICATE_SIMILARITY:
+        return False
+    first = cluster.items[0].claim
+    if claim.kind == "quote":
+        quote = frozenset(_WORD.findall(claim.value))
+        return jaccard(frozenset(_WORD.findall(first.value)), quote) >= QUOTE_SIMILARITY
+    if claim.kind == "date" and not (
+        _one_time(cluster.words, vocab) and _one_time(item.words, vocab)
+    ):
+        # repeated events ("met in 2022", "met in 2024") are separate facts
+        return any(_dates_agree(i.claim.value, claim.value) for i in cluster.items)
+    if claim.kind == "relation" and claim.object and first.object:
+        return claim.predicate.startswith("stance") or claim.object == first.object
+    return True
+
+
+def _one_time(words: frozenset[str], vocab: ClaimVocab) -> bool:
+    """A date claim only one value can satisfy: "first met", "established relations"."""
+    return bool(words & {vocab.heads.get(c, c) for c in vocab.one_time_cues})
+
+
+# --------------------------------------------------------------------------- values
+
+
+def value_range(value: str) -> tuple[float, float] | None:
+    """A normalised number ("3", ">=2000", "~300", "10-20") as an interval."""
+    match = re.fullmatch(r"(>=|<=|>|<|~)?(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?", value)
+    if match is None:
+        return None
+    sign, low, high = match.group(1), float(match.group(2)), match.group(3)
+    if high is not None:
+        return low, float(high)
+    bounds = {
+        ">": (low + 1, math.inf),
+        ">=": (low, math.inf),
+        "<": (0.0, low - 1),
+        "<=": (0.0, low),
+        "~": (low * (1 - APPROXIMATE), low * (1 + APPROXIMATE)),
+    }
+    return bounds.get(sign or "", (low, low))
+
+
+def _dates_agree(a: str, b: str) -> bool:
+    """ISO values agree when one refines the other ("2022-09" and "2022-09-07")."""
+    return a.startswith(b) or b.startswith(a)
+
+
+def values_agree(kind: str, a: Claim, b: Claim) -> bool:
+    if kind == "quote":
+        return True  # grouping already requires the same words
+    if kind == "relation":
+        return a.polarity == b.polarity and a.value == b.value
+    if kind == "date":
+        return _dates_agree(a.value, b.value)
+    ra, rb = value_range(a.value), value_range(b.value)
+    if ra is None or rb is None:
+        return a.value.casefold() == b.value.casefold()
+    return ra[0] <= rb[1] and rb[0] <= ra[1]
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+def _dated(item: _Item) -> bool:
+    """The claim's time is known: its own date, or a stated (not estimated) document date."""
+    as_of = item.claim.as_of
+    if as_of is None:
+        return False
+    estimated = item.origin.published_estimated and as_of == item.origin.published
+    return not estimated
+
+
+def _describe(item: _Item) -> str:
+    when = item.claim.as_of or "an unknown date"
+    if item.claim.as_of and not _dated(item):
+        when += " (estimated)"
+    return f"{item.outlet} says {item.claim.value} as of {when}"
+
+
+def _names(outlets: Sequence[str]) -> str:
+    unique = sorted(set(outlets))
+    return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " and " + unique[-1]
+
+
+def _conflicts(kind: str, items: Sequence[_Item]) -> list[tuple[_Item, _Item]]:
+    return [
+        (a, b)
+        for n, a in enumerate(items)
+        for b in items[n + 1 :]
+        if not values_agree(kind, a.claim, b.claim)
+    ]
+
+
+def _time_explains(kind: str, items: Sequence[_Item], cumulative: bool) -> str | None:
+    """None when time explains every difference, else the reason it does not."""
+    pairs = _conflicts(kind, items)
+    for a, b in pairs:
+        if not (_dated(a) and _dated(b)):
+            return "their dates are unknown or estimated, so time cannot explain the difference"
+        if _dates_agree(a.claim.as_of or "", b.claim.as_of or ""):
+            return "they disagree for the same time"
+    if cumulative and kind == "quantity":
+        for a, b in pairs:
+            early, late = sorted((a, b), key=lambda i: i.claim.as_of or "")
+            low, high = value_range(early.claim.value), value_range(late.claim.value)
+            if low and high and high[1] < low[0]:
+                return "a later count is lower than an earlier one"
+    return None
+
+
+def _verdict(kind: str, items: Sequence[_Item], cumulative: bool) -> tuple[Verdict, str]:
+    outlets = [i.outlet for i in items]
+    if not _conflicts(kind, items):
+        if len(set(outlets)) >= 2:
+            value = items[0].claim.value
+            return "corroborated", f"{_names(outlets)} independently agree: {value}."
+        copies = f" ({len(items)} documents, one source)" if len(items) > 1 else ""
+        return "single-source", f"Only {outlets[0]} reports this{copies}."
+    ordered = sorted(items, key=lambda i: (i.claim.as_of or "", i.outlet))
+    details = "; ".join(dict.fromkeys(_describe(i) for i in ordered))
+    reason = _time_explains(kind, items, cumulative)
+    if reason is None:
+        return "changed-over-time", f"The value changes with time: {details}."
+    return "contested", f"Sources disagree and {reason}: {details}."
+
+
+def _cumulative(cluster: _Cluster, vocab: ClaimVocab) -> bool:
+    return bool(cluster.words & vocab.cumulative)
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+def _most_common(values: Sequence[str]) -> str:
+    counts = Counter(values)
+    # the most frequent form; on a tie the fuller one ("first met" over "met")
+    return max(values, key=lambda v: (counts[v], len(v), -values.index(v)))
+
+
+def _group(cluster: _Cluster, vocab: ClaimVocab) -> ClaimGroup:
+    items = cluster.items
+    verdict, explanation = _verdict(cluster.kind, items, _cumulative(cluster, vocab))
+    subject = _most_common([i.claim.subject for i in items])
+    predicate = _most_common([i.claim.predicate for i in items])
+    key = [cluster.kind, cluster.subject, *sorted(cluster.words), items[0].claim.value]
+    digest = hashlib.sha1("|".join(key).encode()).hexdigest()
+    statements = tuple(
+        Statement(
+            document=i.origin.document,
+            source=i.origin.source or i.origin.document,
+            value=i.claim.value,
+            as_of=i.claim.as_of,
+            sentence=i.claim.sentence,
+            independent_source=i.outlet,
+        )
+        for i in items
+    )
+    return ClaimGroup(f"g{digest[:12]}", subject, predicate, statements, verdict, explanation)
+
+
+def group_claims(
+    items: Sequence[tuple[ClaimSource, Claim]],
+    vocab: ClaimVocab | None = None,
+) -> list[ClaimGroup]:
+    """Group the claims of a corpus and judge each group; output order follows the input."""
+    vocab = vocab or vocabulary()
+    outlets = independent_outlets(list({s.document: s for s, _ in items}.values()))
+    clusters: list[_Cluster] = []
+    for origin, claim in items:
+        item = _Item(origin, claim, outlets[origin.document], _words(claim, vocab))
+        target = next((c for c in clusters if _joins(c, item, vocab)), None)
+        if target is None:
+            target = _Cluster(claim.kind, _subject_key(claim), words=item.words)
+            clusters.append(target)
+        target.items.append(item)
+    return [_group(c, vocab) for c in clusters]
+
+
+def _words(claim: Claim, vocab: ClaimVocab) -> frozenset[str]:
+    return canonical_words(claim.predicate, vocab)

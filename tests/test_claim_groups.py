@@ -1,0 +1,171 @@
+"""Grouping claims across outlets and the verdicts: a Sudan story told by several outlets."""
+
+from __future__ import annotations
+
+from storyline.claim_groups import (
+    ClaimSource,
+    canonical_words,
+    group_claims,
+    independent_outlets,
+    value_range,
+)
+from storyline.model import Claim
+
+BURHAN = "abdel-fattah-al-burhan"
+
+
+def toll(value: str, as_of: str | None, sentence: str = "") -> Claim:
+    return Claim(
+        "quantity", "Rapid Support Forces", "death", value, sentence or f"{value} killed",
+        as_of=as_of, subject_id="rapid-support-forces",
+    )  # fmt: skip
+
+
+def trips(predicate: str, value: str, as_of: str | None) -> Claim:
+    return Claim(
+        "quantity", "Abdel Fattah al-Burhan", predicate, value, f"{predicate}: {value}",
+        as_of=as_of, subject_id=BURHAN,
+    )  # fmt: skip
+
+
+def src(
+    doc: str, source: str | None, published: str | None = "2024-05-10", **kw: object
+) -> ClaimSource:
+    return ClaimSource(doc, source, published, **kw)  # type: ignore[arg-type]
+
+
+def test_trips_and_visits_to_one_place_are_one_predicate() -> None:
+    assert canonical_words("trips to Egypt") == canonical_words("visits to Egypt")
+    assert canonical_words("visits to Egypt") != canonical_words("visits to Turkey")
+
+
+def test_number_values_read_as_intervals() -> None:
+    assert value_range("3") == (3, 3)
+    assert value_range(">=2000") == (2000, float("inf"))
+    assert value_range("10-20") == (10, 20)
+    low, high = value_range("~300") or (0, 0)
+    assert low < 300 < high
+
+
+def test_a_growing_death_toll_with_stated_dates_changed_over_time() -> None:
+    groups = group_claims(
+        [
+            (src("d1", "Sudan Tribune", "2024-05-08"), toll("120", "2024-05-08")),
+            (src("d2", "Radio Dabanga", "2024-05-09"), toll("200", "2024-05-09")),
+            (src("d3", "Al Jazeera", "2024-05-11"), toll("at least 300", "2024-05-11")),
+        ]
+    )
+    assert len(groups) == 1
+    assert groups[0].verdict == "changed-over-time"
+    assert "Sudan Tribune" in groups[0].explanation and "Al Jazeera" in groups[0].explanation
+
+
+def test_conflicting_counts_on_the_same_day_are_contested() -> None:
+    (group,) = group_claims(
+        [
+            (src("d1", "Sudan Tribune"), toll("300", "2024-05-10")),
+            (src("d2", "Radio Dabanga"), toll("150", "2024-05-10")),
+        ]
+    )
+    assert group.verdict == "contested"
+    assert "same time" in group.explanation
+    assert "Sudan Tribune says 300" in group.explanation
+
+
+def test_a_count_that_falls_later_is_contested_for_a_cumulative_predicate() -> None:
+    (group,) = group_claims(
+        [
+            (src("d1", "A"), toll("300", "2024-05-08")),
+            (src("d2", "B"), toll("150", "2024-05-11")),
+        ]
+    )
+    assert group.verdict == "contested"
+    assert "lower" in group.explanation
+
+
+def test_counts_with_estimated_dates_are_contested_with_the_reason() -> None:
+    (group,) = group_claims(
+        [
+            (src("d1", "A", "2024-05", published_estimated=True), trips("trips to Egypt", "3", "2024-05")),
+            (src("d2", "B", "2024-08", published_estimated=True), trips("visits to Egypt", "4", "2024-08")),
+        ]
+    )  # fmt: skip
+    assert group.verdict == "contested"
+    assert "estimated" in group.explanation
+
+
+def test_agreeing_outlets_corroborate_and_vague_counts_agree_with_exact_ones() -> None:
+    (group,) = group_claims(
+        [
+            (src("d1", "Sudan Tribune"), toll(">=2000", "2024-05-10")),
+            (src("d2", "Radio Dabanga"), toll("2500", "2024-05-10")),
+        ]
+    )
+    assert group.verdict == "corroborated"
+    assert "Radio Dabanga and Sudan Tribune" in group.explanation
+
+
+def test_a_copy_and_an_aggregated_article_do_not_corroborate_their_original() -> None:
+    items = [
+        (src("d1", "Sudan Tribune"), toll("300", "2024-05-10")),
+        # a near-duplicate copy of d1 published elsewhere
+        (src("d2", "copycat.example", duplicate_of="d1"), toll("300", "2024-05-10")),
+        # an aggregator page whose "Original Source:" line named Sudan Tribune
+        (src("d3", "Sudan Tribune"), toll("300", "2024-05-10")),
+    ]
+    (group,) = group_claims(items)
+    assert group.verdict == "single-source"
+    assert {s.independent_source for s in group.statements} == {"Sudan Tribune"}
+    assert "3 documents, one source" in group.explanation
+
+
+def test_documents_without_a_source_each_count_as_their_own_outlet() -> None:
+    outlets = independent_outlets(
+        [src("d1", None), src("d2", None), src("d3", None, duplicate_of="d1")]
+    )
+    assert outlets == {"d1": "d1", "d2": "d2", "d3": "d1"}
+    quote = Claim("quote", "Abdel Fattah al-Burhan", "called Mohamed Hamdan Dagalo", "traitor", "")
+    (group,) = group_claims([(src("d1", None), quote), (src("d2", "Sudan Tribune"), quote)])
+    assert group.verdict == "corroborated"
+    assert "d1" in group.explanation and "Sudan Tribune" in group.explanation
+
+
+def test_different_quotes_of_one_speaker_are_different_groups() -> None:
+    king = Claim("quote", "X", "called Y", "king", "")
+    leader = Claim("quote", "X", "called Y", "leader of the world", "")
+    groups = group_claims([(src("d1", "A"), king), (src("d2", "B"), leader)])
+    assert [g.verdict for g in groups] == ["single-source", "single-source"]
+
+
+def test_opposite_stances_towards_one_party_are_contested() -> None:
+    shuns = Claim(
+        "relation",
+        "Egypt",
+        "stance towards Sudan military",
+        "opposes",
+        "",
+        polarity=False,
+        object="Abdel Fattah al-Burhan",
+        as_of="2024-05-10",
+    )
+    helps = Claim(
+        "relation",
+        "Egypt",
+        "stance towards Sudan military",
+        "supports",
+        "",
+        polarity=True,
+        object="Sudan armed forces",
+        as_of="2024-05-10",
+    )
+    (group,) = group_claims([(src("d1", "A"), shuns), (src("d2", "B"), helps)])  # fmt: skip
+    assert group.verdict == "contested"
+
+
+def test_a_first_meeting_and_a_meeting_on_the_same_date_agree() -> None:
+    first = Claim("date", "A and B", "first meet", "2023-03", "", as_of="2023-03")
+    met = Claim("date", "A and B", "meet", "2023-03-14", "", as_of="2023-03-14")
+    other = Claim("date", "A and B", "meet", "2024-01", "", as_of="2024-01")
+    groups = group_claims([(src("d1", "A"), first), (src("d2", "B"), met), (src("d3", "C"), other)])
+    assert [g.verdict for g in groups] == ["corroborated", "single-source"]
+    assert groups[0].predicate == "first meet"
