@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.clean import clean_html, clean_text
+from storyline.clean import clean_html, clean_text, repair_encoding
 from storyline.model import Cleaned
 
 SAMPLES = Path(__file__).resolve().parent.parent / "examples" / "russia-myanmar"
@@ -102,7 +102,15 @@ def _removed(cleaned: Cleaned) -> dict[str, str]:
 
 
 def assert_nothing_lost(text: str, cleaned: Cleaned) -> None:
-    """Every non-blank input line is a kept line (in order) or a Removal of that line."""
+    """Every non-blank input line is a kept line (in order) or a Removal of that line.
+
+    The input is first put through the encoding repair, as ``clean_text`` does: the
+    guarantee holds for the repaired lines (the repair never adds or removes a line break).
+    """
+    repaired, misread_as = repair_encoding(text)
+    assert cleaned.meta.get("encoding_repaired") == misread_as
+    assert repaired.count("\n") == text.count("\n")
+    text = repaired
     kept = iter(_lines(cleaned))
     removals = {r.line: r for r in cleaned.removed}
     for index, raw in enumerate(text.split("\n")):
@@ -288,6 +296,13 @@ def test_nothing_is_lost_on_any_text(text: str) -> None:
     assert_nothing_lost(text, clean_text(text))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="Ã©Â\xa0\x80\x85\u2028ìëê€™“œ•ab .\n\r", max_size=120))
+def test_nothing_is_lost_on_text_that_looks_mis_decoded(text: str) -> None:
+    # (assert_nothing_lost also checks the repair kept every line break)
+    assert_nothing_lost(text, clean_text(text))
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     st.lists(
@@ -309,6 +324,153 @@ def test_nothing_is_lost_on_any_text(text: str) -> None:
 )
 def test_nothing_is_lost_on_page_like_text(text: str) -> None:
     assert_nothing_lost(text, clean_text(text))
+
+
+# --- mis-decoded text -------------------------------------------------------------------
+
+ARTICLE = [
+    "Harbour workers strike over pay as talks collapse",
+    "Dock workers at the country's largest port walked out on Tuesday after talks with the "
+    "operators over a new wage agreement broke down late on Monday night.",
+    "The union said about 1,200 members had joined the strike, which is expected to last three "
+    "days and could delay shipments of fuel and food to the islands.",
+]
+
+
+@pytest.mark.parametrize(
+    ("good", "misread_as"),
+    [
+        ("Classificação final do campeonato após a última etapa", "latin-1"),
+        ("정부는 이번 주에 새로운 예산안을 발표했다", "latin-1"),
+        ("Министерство объявило новые правила", "latin-1"),
+        # cp1252 leaves 0x9D ("”" ends in it) undefined: these quotes and dashes avoid it
+        ("‘We’re ready,’ she said — and they weren’t, “yet… not today", "cp1252"),
+    ],
+)
+def test_utf8_read_as_latin1_or_cp1252_is_repaired(good: str, misread_as: str) -> None:
+    broken = good.encode("utf-8").decode(misread_as)
+    assert broken != good
+    assert repair_encoding(broken) == (good, misread_as)
+
+
+def test_repair_survives_the_nbsp_byte_turned_into_a_space() -> None:
+    # "à" is C3 A0 in UTF-8; a page-to-text step read the A0 as an NBSP, merged it with the
+    # next space into one space, and stripped it at the end of a line
+    good = "Ecco la città più bella: è così perché è arrivata la novità\nVisita à Città"
+    misread = good.encode("utf-8").decode("latin-1")
+    broken = "\n".join(" ".join(line.replace("\xa0", " ").split()) for line in misread.split("\n"))
+    repaired, misread_as = repair_encoding(broken)
+    assert misread_as == "latin-1"
+    # the letters all come back; the space merged into the NBSP cannot be told apart
+    assert repaired.split("\n") == [
+        "Ecco la cittàpiù bella: è così perché è arrivata la novità",
+        "Visita àCittà",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Café © 2020, naïve façade, 25 °C, « déjà vu », È stato un anno",
+        "Ã© alone once",  # one sequence is not enough evidence
+        "Plain ASCII text with nothing to repair.",
+        "정부는 이번 주에 새로운 예산안을 발표했다",
+    ],
+)
+def test_correct_text_is_left_alone(text: str) -> None:
+    assert repair_encoding(text) == (text, None)
+
+
+def test_clean_text_repairs_then_cleans_and_says_so() -> None:
+    page = "\n".join(["Home", "Menu", *ARTICLE, "Accept"])
+    good = page.replace("country's", "país’s").replace("Monday", "Segunda-feira às dez")
+    broken = good.encode("utf-8").decode("cp1252")
+    cleaned = clean_text(broken)
+    assert cleaned.meta["encoding_repaired"] == "cp1252"
+    assert "país’s largest port" in cleaned.text
+    assert "Segunda-feira às dez night." in cleaned.text
+    assert _removed(cleaned)["Home"] == "navigation"
+    assert_nothing_lost(broken, cleaned)
+
+
+# --- teasers, lists, captions, comment forms ------------------------------------------
+
+STORY = [
+    "Harbour workers strike over pay as talks collapse",
+    "Dock workers at the country's largest port walked out on Tuesday after talks with the "
+    "operators over a new wage agreement broke down late on Monday night.",
+    "The union said about 1,200 members had joined the strike, which is expected to last three "
+    "days and could delay shipments of fuel and food to the islands.",
+]
+CARDS = [
+    "City council approves the new tram line after a long debate",
+    "The line will link the airport with the old town by the end of next year.",
+    "Farmers count the cost of the wettest spring in decades",
+    "Flooded fields have delayed planting across the northern valleys this season.",
+    "Museum reopens its east wing with a show of early maps",
+    "Visitors can see charts drawn by sailors who mapped the coast centuries ago.",
+    "Local club wins the regional cup for the third year running",
+    "A late goal settled a tense final in front of a record crowd at the stadium.",
+]
+
+
+def test_headline_and_summary_cards_after_a_short_article_are_removed() -> None:
+    text = "\n".join([*STORY, "More from the region", *CARDS, "Privacy policy"])
+    cleaned = clean_text(text)
+    assert _lines(cleaned) == STORY
+    removed = _removed(cleaned)
+    assert all(removed[card] in ("teaser-list", "footer") for card in CARDS)
+    assert_nothing_lost(text, cleaned)
+
+
+def test_headline_glued_to_its_summary_is_a_teaser() -> None:
+    glued = [
+        "Council Approves New Tram Line After Long DebateThe line will link the airport with "
+        "the old town by the end of next year, officials said.",
+        "Farmers Count The Cost Of The Wettest Spring In DecadesFlooded fields have delayed "
+        "planting across the northern valleys this season.",
+        "Is The Regional Cup Final Worth The Wait?Fans queued overnight for the last tickets "
+        "to a final that has sold out in record time.",
+    ]
+    text = "\n".join([*glued, "Latest", *STORY])
+    cleaned = clean_text(text)
+    assert _lines(cleaned) == STORY
+    assert all(_removed(cleaned)[line] == "navigation" for line in glued)
+    # a camel-case name inside a paragraph is no seam
+    assert _lines(clean_text("\n".join([*STORY, STORY[1].replace("operators", "WeWork")])))[-1]
+
+
+def test_a_numbered_list_body_is_kept_with_the_lines_under_each_item() -> None:
+    items = [
+        "Here are the gifts our readers liked most this year, with a link to each of them.",
+        "1) A wooden puzzle of the solar system",
+        "https://example.org/p/1",
+        "2) A camera that prints its photos",
+        "https://example.org/p/2",
+        "3) The complete box set of a classic series",
+        "https://example.org/p/3",
+        "4) A travel edition of a board game",
+    ]
+    text = "\n".join(["Home", *items, "Leave a Reply", "Cancel reply"])
+    cleaned = clean_text(text)
+    assert _lines(cleaned) == items
+    assert _removed(cleaned)["Leave a Reply"] == "comment-form"
+    assert_nothing_lost(text, cleaned)
+
+
+def test_photo_captions_and_gallery_counters_are_removed() -> None:
+    captions = [
+        "Workers gathered at the gates before dawn on Tuesday (Image: GETTY )",
+        "The port handles most of the island's fuel imports Credit: Example Photo Agency",
+        "Image 2 of 5",
+    ]
+    text = "\n".join([STORY[0], STORY[1], *captions, STORY[2]])
+    cleaned = clean_text(text)
+    assert _lines(cleaned) == STORY
+    removed = _removed(cleaned)
+    assert removed[captions[0]] == removed[captions[1]] == "caption"
+    assert removed["Image 2 of 5"] == "short-fragment"
+    assert_nothing_lost(text, cleaned)
 
 
 # --- HTML ----------------------------------------------------------------------------------

@@ -7,9 +7,13 @@ the page states (title, source, author, dateline ...).
 
 How ``clean_text`` decides (details and measured figures in ``docs/cleaning.md``):
 
+0. text whose UTF-8 bytes were read as Latin-1 or cp1252 ("ClassificaÃ§Ã£o") is repaired
+   first (``repair_encoding``; same line breaks, recorded in ``meta["encoding_repaired"]``);
 1. every non-blank input line gets a shape: its length in words, whether it reads like
-   prose (sentence punctuation), whether it leads with a date or is a cut-off teaser, and
-   whether a cue phrase (``data/clean_cues.yaml``) names the kind of chrome a short line is;
+   prose (sentence punctuation), whether it leads with a date or is a teaser (cut off, a
+   headline glued to its summary, or a run of headline + one-sentence cards), whether it is
+   an item of a numbered list, and whether a cue phrase (``data/clean_cues.yaml``) names
+   the kind of chrome a short line is;
 2. each line scores ``words - BODY_WORDS`` (chrome negative, paragraphs positive) and the
    densest contiguous run of lines (a maximum-subarray search) is the body region;
 3. the region grows over neighbouring list items and short prose; inside it paragraphs are
@@ -25,7 +29,7 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from itertools import pairwise
@@ -34,7 +38,7 @@ import yaml
 
 from .model import Cleaned, Removal, Repeat
 
-__all__ = ["clean_html", "clean_text"]
+__all__ = ["clean_html", "clean_text", "repair_encoding"]
 
 # --- thresholds (how each was chosen is in docs/cleaning.md, "Thresholds") -----------------
 # A line scores (words - BODY_WORDS) in the body-region search. Zyte dev pages, F1 by value:
@@ -60,6 +64,13 @@ CUE_MAX_WORDS = 6
 # A line with a copyright sign is a footer up to this length (notices with the publisher's
 # address and company number run to about 40 words; a longer line is a paragraph).
 COPYRIGHT_MAX_WORDS = 60
+# A photo caption ends with its credit: "... in May (Image: GETTY )", "...a rabbitCredit: Getty".
+# Captions run to about 40 words; a longer line ending so is a paragraph quoting a source.
+_CAPTION_CREDIT = re.compile(
+    r"(?:\(\s*|\b|(?<=[a-z]))(?:image|photo|picture|credit|photograph)s?\s*:\s*[^():]{1,60}\)?\s*$",
+    re.IGNORECASE,
+)
+CAPTION_MAX_WORDS = 40
 # A headline has this many words (news headlines run 3 to 20; slack for long ones).
 HEADLINE_WORDS = (3, 25)
 # The headline is looked for at most this many lines above the body (h1, byline, date,
@@ -94,8 +105,130 @@ _DATE_LED = re.compile(
     r"|(?:updated|published|posted)\b)",
     re.IGNORECASE,
 )
+# A link card's headline glued to its summary with no space: "...In NASCAR FinaleFord v Toyota"
+# or "...On The Rise?Violence is". The word before the seam has 4+ letters: shorter ones are
+# the first half of a camel-case name ("WeWork", "McKinley", "MacBook", "LeBron").
+_GLUE = re.compile(r"(?:(?<=[?!])|(?<=[A-Za-z][a-z]{3}))(?=[A-Z][a-z])")
+# The glued-on headline has at least GLUE_HEAD_WORDS words, at least GLUE_CAPITALISED of them
+# capitalised (title case; "Q: In reading the Sports|Business" is 0.6); the summary after
+# the seam at least GLUE_TAIL_WORDS words (a sentence, not the rest of a name). A card is at
+# most GLUE_MAX_WORDS long (dev pages: cards 10-50 words; the two article paragraphs with a
+# glued seam, a name run into its tooltip, have 60 and 90).
+GLUE_HEAD_WORDS, GLUE_CAPITALISED, GLUE_TAIL_WORDS, GLUE_MAX_WORDS = 3, 0.75, 5, 50
+# A numbered list: LIST_RUN+ lines numbered in sequence, at most LIST_GAP other lines between
+# two items (a link or a price under each). Three items make a list, as for the panels.
+_ITEM_NUMBER = re.compile(r"^\(?(\d{1,3})[.)]\s+\S")
+LIST_RUN, LIST_GAP = 3, 2
+# Link cards: CARD_RUN+ headlines in a row, each followed by a one-sentence summary of at
+# most CARD_SUMMARY_WORDS words. A subheading opens a paragraph of several sentences; three
+# one-sentence sections in a row are a list of other stories.
+CARD_RUN, CARD_SUMMARY_WORDS = 3, 40
 _NUMBERISH = re.compile(r"^[\d.,:/%+\- ]+[kKmM]?$")
+# A gallery or pager counter: "Image 3 of 5", "Photo 2/10", "1 of 12".
+_COUNTER = re.compile(r"^(?:[^\W\d_]+\s+)?\d+\s*(?:of|/)\s*\d+$", re.IGNORECASE)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。！？])['\"’”»)]*\s+")
+
+
+# --- mis-decoded text (UTF-8 bytes read as Latin-1 or cp1252) -------------------------------
+
+# A repair is accepted when at least MOJIBAKE_MIN_SEQUENCES multi-byte sequences decode with
+# no byte guessed (no space read as 0xA0) and they outnumber the high characters left over
+# at least MOJIBAKE_RATIO to one. One "Ã©" can be a real word; three are not. The ratio keeps
+# text that merely mixes accented letters and symbols ("Café © 2020") unchanged: there the
+# high characters do not form sequences. Zyte dev pages: every correctly decoded page forms
+# 0 sequences (with up to 270 high characters); the 20 mis-decoded pages form 5 to 45,000
+# with 0 left over, so any ratio from 1 to 100 separates them.
+MOJIBAKE_MIN_SEQUENCES, MOJIBAKE_RATIO = 3, 4
+_NBSP_BYTE = 0xA0  # the page-to-text step turns this continuation byte into a space
+
+
+@cache
+def _high_bytes() -> dict[str, int]:
+    """Character -> the byte it stands for when UTF-8 bytes were read as Latin-1 or cp1252."""
+    table = {chr(b): b for b in range(0x80, 0x100)}
+    for b in range(0x80, 0xA0):
+        try:
+            table[bytes([b]).decode("cp1252")] = b
+        except UnicodeDecodeError:
+            continue  # the five bytes cp1252 leaves undefined stay as Latin-1 controls
+    return table
+
+
+def _sequence_length(lead: int) -> int:
+    """Continuation bytes a UTF-8 lead byte announces (0: not a lead byte)."""
+    if 0xC2 <= lead <= 0xDF:
+        return 1
+    if 0xE0 <= lead <= 0xEF:
+        return 2
+    return 3 if 0xF0 <= lead <= 0xF4 else 0
+
+
+def _continuation(text: str, at: int, last: bool) -> int | None:
+    """The continuation byte the character at ``at`` stands for, or None."""
+    table = _high_bytes()
+    char = text[at] if at < len(text) else "\n"
+    byte = table.get(char)
+    if byte is not None and 0x80 <= byte <= 0xBF:
+        return byte
+    if char == " ":
+        return _NBSP_BYTE
+    # a trailing NBSP was stripped with the line's whitespace: only the last byte can be it
+    return _NBSP_BYTE if last and char in "\r\n" else None
+
+
+def _decode_at(text: str, at: int) -> tuple[str, int] | None:
+    """(decoded character, characters consumed) for a UTF-8 sequence starting at ``at``.
+
+    A space may stand for a continuation byte 0xA0 (the page-to-text step turned it into a
+    space), as may the end of a line for the last byte (stripped as trailing whitespace).
+    """
+    lead = _high_bytes().get(text[at])
+    need = _sequence_length(lead) if lead is not None else 0
+    if lead is None or not need:
+        return None
+    raw = [lead]
+    for k in range(1, need + 1):
+        byte = _continuation(text, at + k, last=k == need)
+        if byte is None:
+            return None
+        raw.append(byte)
+    try:
+        char = bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # overlong forms, surrogates
+    end = at + need
+    if end >= len(text) or text[end] in "\r\n":
+        return char, need  # the last byte was a stripped NBSP: keep the line break
+    return char, need + 1
+
+
+def repair_encoding(text: str) -> tuple[str, str | None]:
+    """Undo UTF-8 text that was read as Latin-1 or cp1252 ("ClassificaÃ§Ã£o").
+
+    Returns the text and the codec it had been mis-read as ("latin-1" or "cp1252"), or the
+    text unchanged and None when it does not look mis-decoded. Line breaks are ASCII and never
+    part of a sequence, so the repaired text has the same lines as the input.
+    """
+    out: list[str] = []
+    exact = strays = 0  # sequences with no byte guessed; high characters left over
+    cp1252 = False
+    at = 0
+    while at < len(text):
+        decoded = _decode_at(text, at)
+        if decoded is None:
+            strays += text[at] in _high_bytes()
+            out.append(text[at])
+            at += 1
+            continue
+        taken = text[at : at + decoded[1]]
+        cp1252 = cp1252 or any(ord(c) > 0xFF for c in taken)
+        exact += len(taken) == len(decoded[0].encode("utf-8")) and " " not in taken
+        # the page-to-text step made every other NBSP a space: so does the repair
+        out.append(" " if decoded[0] == "\xa0" else decoded[0])
+        at += decoded[1]
+    if exact < MOJIBAKE_MIN_SEQUENCES or exact < MOJIBAKE_RATIO * strays:
+        return text, None
+    return "".join(out), "cp1252" if cp1252 else "latin-1"
 
 
 # --- cue phrases (data/clean_cues.yaml) ------------------------------------------------------
@@ -128,6 +261,8 @@ def _cue_reason(text: str, words: int) -> str:
     norm = _normalise(text)
     if "©" in text and words <= COPYRIGHT_MAX_WORDS:
         return "footer"
+    if words <= CAPTION_MAX_WORDS and _CAPTION_CREDIT.search(text):
+        return "caption"
     for phrase, reason in cues.sentence:
         if phrase in norm:
             return reason
@@ -159,6 +294,7 @@ class Line:
     truncated: bool
     numeric: bool
     cue: str
+    item: bool = False  # an entry of a numbered list ("1) ...", "2. ...") of LIST_RUN+ items
 
 
 def _count_words(text: str) -> float:
@@ -167,9 +303,23 @@ def _count_words(text: str) -> float:
     return tokens + cjk / CJK_CHARS_PER_WORD
 
 
+def _glued_teaser(text: str) -> bool:
+    """A title-case headline run into its summary: "Tape Gaffe Ends Title RunDenny was..."."""
+    if _count_words(text) > GLUE_MAX_WORDS:
+        return False
+    for match in _GLUE.finditer(text):
+        head = _WORD.findall(text[: match.start()])
+        tail = _WORD.findall(text[match.start() :])
+        if len(head) >= GLUE_HEAD_WORDS and len(tail) >= GLUE_TAIL_WORDS:
+            capitalised = sum(w[:1].isupper() or w[:1].isdigit() for w in head)
+            if capitalised >= GLUE_CAPITALISED * len(head):
+                return True
+    return False
+
+
 def _shape(index: int, text: str) -> Line:
     words = _count_words(text)
-    truncated = bool(_TRUNCATED.search(text))
+    truncated = bool(_TRUNCATED.search(text)) or _glued_teaser(text)
     return Line(
         index=index,
         text=text,
@@ -177,14 +327,68 @@ def _shape(index: int, text: str) -> Line:
         prose=bool(_PROSE_END.search(text)) and not truncated,
         date_led=bool(_DATE_LED.match(text)),
         truncated=truncated,
-        numeric=bool(_NUMBERISH.match(text)) or (bool(_DATE_LED.match(text)) and words <= 4),
+        numeric=bool(_NUMBERISH.match(text) or _COUNTER.match(text))
+        or (bool(_DATE_LED.match(text)) and words <= 4),
         cue=_cue_reason(text, int(words)),
     )
 
 
 def parse_lines(text: str) -> list[Line]:
     """Split on ``\\n``; keep each non-blank line (stripped) with its input index."""
-    return [_shape(i, raw.strip()) for i, raw in enumerate(text.split("\n")) if raw.strip()]
+    lines = [_shape(i, raw.strip()) for i, raw in enumerate(text.split("\n")) if raw.strip()]
+    items = _numbered_items(lines)
+    lines = [replace(line, item=True) if i in items else line for i, line in enumerate(lines)]
+    cards = _teaser_cards(lines)
+    return [replace(line, truncated=True) if i in cards else line for i, line in enumerate(lines)]
+
+
+def _one_sentence(line: Line) -> bool:
+    """A statement of one sentence (a question is an interview's, not a card's)."""
+    return (
+        line.prose
+        and not line.text.rstrip("'\"’”»)").endswith("?")
+        and line.words <= CARD_SUMMARY_WORDS
+        and len(_SENTENCE_SPLIT.split(line.text)) == 1
+    )
+
+
+def _card_headline(line: Line) -> bool:
+    return _headline_like(line) and not line.prose
+
+
+def _teaser_cards(lines: Sequence[Line]) -> set[int]:
+    """Positions in runs of CARD_RUN+ (headline, one-sentence summary) pairs: link cards."""
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        j = i
+        while j + 1 < len(lines) and _card_headline(lines[j]) and _one_sentence(lines[j + 1]):
+            j += 2
+        if (j - i) // 2 >= CARD_RUN:
+            found.update(range(i, j))
+        i = max(j, i + 1)
+    return found
+
+
+def _numbered_items(lines: Sequence[Line]) -> set[int]:
+    """Positions of lines numbered 1, 2, 3 ... in order, at most LIST_GAP lines apart, and
+    of the lines between two items (the rest of an item: its link, price or note)."""
+    found: set[int] = set()
+    run: list[int] = []  # positions of the numbered lines of the current run
+    last = -1
+    for i, line in enumerate([*lines, None]):
+        match = _ITEM_NUMBER.match(line.text) if line is not None and not line.cue else None
+        if match is None and line is not None:
+            continue
+        number = int(match.group(1)) if match is not None else -1
+        if run and number == last + 1 and i - run[-1] <= LIST_GAP + 1:
+            run.append(i)
+        else:
+            if len(run) >= LIST_RUN:
+                found.update(j for j in range(run[0], run[-1] + 1) if not lines[j].cue)
+            run = [i]
+        last = number
+    return found
 
 
 def _headline_like(line: Line) -> bool:
@@ -213,7 +417,8 @@ def _line_score(line: Line) -> float:
     if line.date_led and line.words <= DATE_LINE_WORDS:
         # a dated entry inside running text is a teaser list or a comment thread
         return -DATE_LINE_PENALTY * BODY_WORDS
-    if line.cue:
+    if line.cue and line.cue != "caption":
+        # (a caption sits inside the article: it scores by its shape, so it does not cut it)
         return -CUE_PENALTY * BODY_WORDS
     if line.truncated:
         return -float(BODY_WORDS)
@@ -238,6 +443,8 @@ def _body_region(lines: Sequence[Line]) -> tuple[int, int]:
 
 def _content_like(line: Line) -> bool:
     """A line that may continue the body past the dense core (list items, short prose)."""
+    if line.item:
+        return True
     if line.cue or line.date_led or line.truncated or line.numeric:
         return False
     return (line.prose and line.words >= 3) or line.words >= EXTEND_WORDS
@@ -461,11 +668,14 @@ def _apply_title(lines: Sequence[Line], reasons: list[str], start: int) -> str |
 def clean_text(text: str) -> Cleaned:
     """Clean text copied out of a browser: keep the article body, remove page chrome.
 
-    Every non-blank input line ends up either as a line of ``Cleaned.text`` (same stripped
+    Mis-decoded text is repaired first (:func:`repair_encoding`, same line breaks; then
+    ``meta["encoding_repaired"]`` names the codec it had been misread as). Every non-blank
+    line of the (repaired) input ends up either as a line of ``Cleaned.text`` (same stripped
     content, same order) or as a :class:`Removal` carrying its input line index. The one
     exception is a dateline opening the first paragraph ("YANGON, Nov 29 (Reuters) - ..."):
     the prefix is a Removal of that line, the rest of the paragraph is kept.
     """
+    text, misread_as = repair_encoding(text)
     lines = parse_lines(text)
     if not lines:
         return Cleaned(text="")
@@ -475,6 +685,8 @@ def clean_text(text: str) -> Cleaned:
     cleaned = _removals_and_text(lines, reasons)
     if title is not None:
         cleaned.meta["title"] = title
+    if misread_as is not None:
+        cleaned.meta["encoding_repaired"] = misread_as
     return cleaned
 
 
