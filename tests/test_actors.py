@@ -387,3 +387,55 @@ def test_merge_votes_country_and_sector_by_mentions() -> None:
     b = Actor("min-aung-hlaing", "Min Aung Hlaing", "person", None, "GOV", ("Prime Minister",), 1)
     actors, _ = merge_actors([[a], [b]])
     assert (actors[0].country, actors[0].sector, actors[0].mentions) == ("MMR", "MIL", 6)
+
+
+# -- leaders, international bodies, ethnic groups (sentences written for these tests) ------
+
+
+def test_a_known_leader_without_a_title_takes_the_leaders_country(settings: Settings) -> None:
+    actors, _ = resolve("Angela Merkel flew to Paris. Later Merkel spoke to reporters.", settings)
+    merkel = by_alias(actors, "Angela Merkel")
+    assert (merkel.kind, merkel.country, merkel.sector) == ("person", "DEU", "GOV")
+    assert "Merkel" in merkel.aliases
+
+
+def test_a_surname_alone_names_the_leader(settings: Settings) -> None:
+    actors, _ = resolve("Speaking in Ankara on Friday, Erdogan rejected the proposal.", settings)
+    assert by_alias(actors, "Erdogan").country == "TUR"
+
+
+def test_the_text_wins_over_the_leaders_list(settings: Settings) -> None:
+    actors, _ = resolve("Chilean President Vladimir Putin opened the session.", settings)
+    assert [(a.id, a.country) for a in actors] == [("vladimir-putin", "CHL")]
+
+
+def test_the_head_of_an_international_body_has_no_country(settings: Settings) -> None:
+    actors, _ = resolve("Boutros Boutros-Ghali appealed for a truce.", settings)
+    annan = by_alias(actors, "Boutros Boutros-Ghali")
+    assert (annan.country, annan.sector) == (None, "IGO")
+
+
+def test_a_leaders_administration_is_the_state(settings: Settings) -> None:
+    actors, mentions = resolve("The Obama administration announced new tariffs.", settings)
+    state = next(a for a in actors if a.kind == "state")
+    assert (state.id, state.country) == ("united-states", "USA")
+    assert any(m.text.endswith("administration") for m in mentions if m.actor_id == state.id)
+
+
+def test_international_bodies_are_igos(settings: Settings) -> None:
+    text = "The ILO and the OSCE met in Vienna, and the European Community sent observers."
+    actors, _ = resolve(text, settings)
+    for alias in ("ILO", "OSCE", "European Community"):
+        found = by_alias(actors, alias)
+        assert (found.country, found.sector) == (None, "IGO"), alias
+
+
+def test_ethnic_and_anti_do_not_give_a_country(settings: Settings) -> None:
+    actors, _ = resolve("Ethnic Georgians met an anti-Kenya campaigner in Oslo.", settings)
+    assert not any(a.country in ("GEO", "KEN") for a in actors)
+
+
+def test_a_former_country_name_is_its_successor(settings: Settings) -> None:
+    actors, _ = resolve("Zaire accused Kampuchean officials of lying.", settings)
+    countries = {a.country for a in actors}
+    assert {"COD", "KHM"} <= countries

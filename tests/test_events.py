@@ -322,3 +322,85 @@ def test_samples_arms_supplier_sanctions_condemnation_invasion(
     assert countries(invasion.actors) == {"RUS"} and countries(invasion.recipients) == {"UKR"}
     vladivostok = next(e for e in sample_events if e.location == "Vladivostok")
     assert vladivostok.type == "CONSULT" and vladivostok.location_country == "RUS"
+
+
+# -- countries from leaders, places and the paragraph (sentences written for these tests) ---
+
+
+def test_a_known_leader_gives_the_actor_country(code_with_actors: Coder) -> None:
+    event = best(code_with_actors("Jacques Chirac condemned the attack on Algeria."))
+    assert event.type == "ACCUSE"
+    assert [a.country for a in event.actors] == ["FRA"]
+    assert [r.country for r in event.recipients] == ["DZA"]
+
+
+def test_a_leaders_administration_acts_for_the_country(code_with_actors: Coder) -> None:
+    event = best(code_with_actors("The Clinton administration imposed sanctions on Burma."))
+    assert event.type == "SANCTION"
+    assert ([a.country for a in event.actors], event.recipients[0].country) == (["USA"], "MMR")
+
+
+def test_an_agentless_passive_is_coded_to_the_place(code_with_actors: Coder) -> None:
+    event = best(code_with_actors("Two French engineers were kidnapped in Kandahar on Monday."))
+    assert [a.country for a in event.actors] == ["AFG"]
+    assert [r.country for r in event.recipients] == ["FRA"]
+
+
+def test_a_party_without_a_country_takes_the_only_country_named(
+    code_with_actors: Coder,
+) -> None:
+    event = best(code_with_actors("Judge Maria Lopez jailed six Peruvian union leaders."))
+    assert event.type == "COERCE"
+    assert [a.country for a in event.actors] == ["PER"]
+
+
+def test_ethnic_group_is_coded_where_it_lives(code_with_actors: Coder) -> None:
+    text = "Georgian police arrested ethnic Armenians in Tbilisi."
+    event = best(code_with_actors(text))
+    assert [a.country for a in event.actors] == ["GEO"]
+    assert [r.country for r in event.recipients] == ["GEO"]
+
+
+def test_a_concession_without_a_target_is_to_its_own_people(code: Coder) -> None:
+    event = best(code("The Kenyan government lifted the curfew on Friday."))
+    assert event.type == "CONCEDE"
+    assert [(r.country, r.sector) for r in event.recipients] == [("KEN", "CVL")]
+
+
+def test_the_delegations_are_the_two_countries_of_the_paragraph(code_with_actors: Coder) -> None:
+    text = (
+        "Talks between Chile and Bolivia resumed on Monday. "
+        "The delegations signed a memorandum on water rights."
+    )
+    signing = next(e for e in code_with_actors(text) if "memorandum" in e.trigger)
+    assert signing.type == "SUPPORT"
+    assert {a.country for a in signing.actors} == {"CHL", "BOL"}
+
+
+def test_plural_parties_stay_unresolved_without_two_countries(code_with_actors: Coder) -> None:
+    text = "The delegations signed a memorandum on water rights."
+    signing = next(e for e in code_with_actors(text) if "memorandum" in e.trigger)
+    assert all(a.country is None for a in signing.actors)
+
+
+def test_a_date_after_since_or_until_is_not_the_event_date(nlp: Language) -> None:
+    text = "Kenya has sent troops to Somalia since March 2019."
+    since = text.index("March 2019")
+    dates = (DateExpr(since, since + len("March 2019"), "March 2019", "2019-03"),)
+    doc = nlp(text)
+    event = best(code_events(doc, (), (), dates, datetime.date(2024, 5, 2), Settings()))
+    assert (event.date, event.date_text) == ("2024-05-02", None)
+    until_text = "Kenya will keep troops in Somalia until June 2026."
+    until = until_text.index("June 2026")
+    until_dates = (DateExpr(until, until + 9, "June 2026", "2026-06"),)
+    doc = nlp(until_text)
+    events = code_events(doc, (), (), until_dates, datetime.date(2024, 5, 2), Settings())
+    assert all(e.date == "2024-05-02" for e in events)
+
+
+def test_a_date_of_its_own_is_still_the_event_date(nlp: Language) -> None:
+    text = "Kenya sent troops to Somalia in March 2019."
+    start = text.index("March 2019")
+    dates = (DateExpr(start, start + 10, "March 2019", "2019-03"),)
+    event = best(code_events(nlp(text), (), (), dates, datetime.date(2024, 5, 2), Settings()))
+    assert (event.date, event.date_text) == ("2019-03", "March 2019")

@@ -69,6 +69,11 @@ _FUNCTION_WORDS = frozenset({"the", "of", "and", "for", "de", "on", "in"})
 _MAX_CHAIN = 10
 # an appositive after a name ("X, the head of Y,") longer than this is a clause, not a title
 _MAX_APPOSITIVE = 8
+# nouns that, after a leader's name, mean the state that leader runs ("the Bush administration",
+# "Putin's government"); "Putin's leadership" is his leading, not a state
+_LEADER_BODIES = frozenset({"administration", "government", "cabinet", "regime"})
+# the longest personal name looked up before "administration": "George H. W. Bush" (5 tokens)
+_MAX_NAME = 5
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -128,6 +133,81 @@ def _roles() -> tuple[Role, ...]:
         )
         for row in _tsv_rows(_data_text("roles.tsv"))
     )
+
+
+@dataclass(frozen=True)
+class Leader:
+    """One row of data/leaders.tsv: a head of state or government, minister or IGO head."""
+
+    name: str
+    country: str | None
+    sector: str
+    role: str
+
+
+# particles written with or without a hyphen or left out ("Omar al-Bashir", "Omar El Bashir")
+_NAME_PARTICLES = frozenset({"al", "el"})
+
+
+def leader_key(name: str) -> str:
+    """A person's name reduced for lookup: ASCII, lower case, no particles or punctuation."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    words = re.split(r"[\s\-.'’]+", ascii_name.casefold())
+    return " ".join(w for w in words if w and w not in _NAME_PARTICLES)
+
+
+def _leader_keys(row: dict[str, str], titles: frozenset[str]) -> tuple[list[str], str | None]:
+    name = row["name"].strip()
+    full = [leader_key(name)]
+    first, _, rest = name.partition(" ")
+    if first.casefold() in titles and rest:  # "King Hassan II" is also "Hassan II"
+        full.append(leader_key(rest))
+    short = (row.get("short") or "-").strip()
+    if short == "=":
+        return full, None
+    return full, leader_key(name.split()[-1] if short == "-" else short)
+
+
+@functools.cache
+def _leaders() -> tuple[dict[str, tuple[Leader, ...]], dict[str, tuple[Leader, ...]]]:
+    """(by full name, by short name) lookups built from data/leaders.tsv."""
+    titles = frozenset(r.term for r in _roles() if r.kind in ("person", "honorific"))
+    full: dict[str, list[Leader]] = {}
+    short: dict[str, list[Leader]] = {}
+    for row in _tsv_rows(_data_text("leaders.tsv")):
+        country = row["country"].strip()
+        leader = Leader(
+            row["name"].strip(),
+            None if country == "-" else country,
+            row["sector"].strip(),
+            row["role"].strip(),
+        )
+        keys, short_key = _leader_keys(row, titles)
+        for key in keys:
+            full.setdefault(key, []).append(leader)
+        if short_key:
+            short.setdefault(short_key, []).append(leader)
+    return _frozen(full), _frozen(short)
+
+
+def _frozen(table: dict[str, list[Leader]]) -> dict[str, tuple[Leader, ...]]:
+    return {key: tuple(value) for key, value in table.items()}
+
+
+def known_leader(name: str) -> Leader | None:
+    """The leader a person's name stands for ("Bill Clinton", "Putin"), if unambiguous.
+
+    The full name is looked up first, then the short form; a name shared by people of
+    different countries or sectors gives None.
+    """
+    key = leader_key(name)
+    full, short = _leaders()
+    for table in (full, short):
+        found = table.get(key, ())
+        if found:
+            codes = {(leader.country, leader.sector) for leader in found}
+            return found[0] if len(codes) == 1 else None
+    return None
 
 
 def _known_entry(entry: Any, source: str) -> KnownActor:
@@ -244,7 +324,10 @@ def _properly_cased(span: Span, lex: Lexicon) -> bool:
 
 
 def _after_non(doc: Doc, start: int) -> bool:
-    """True for "non-Western": a prefix negates the name."""
+    """True for "non-Western", "anti-Syria": a prefix negates the name; and for "ethnic
+    Albanians", an ethnicity rather than a country."""
+    if start >= 1 and doc[start - 1].lower_ in ("ethnic", "ethnically"):
+        return True
     return start >= 2 and doc[start - 1].text == "-" and doc[start - 2].is_lower
 
 
@@ -592,6 +675,22 @@ class _Resolver:
             draft.sectors.update(name.evidence.sectors)
             draft.countries.update(name.evidence.countries)
 
+    def leaders(self) -> None:
+        """A person the leaders list knows ("Bill Clinton", "Putin") takes its country and
+        sector when the text around the name gives none."""
+        for draft in self.drafts.values():
+            if draft.kind != "person":
+                continue
+            leader = known_leader(draft.name) or known_leader(draft.key.split("|", 1)[1])
+            if leader is None:
+                continue
+            if not draft.countries and leader.country:
+                draft.countries.update([leader.country])
+            if leader.country is None and not draft.countries:
+                draft.sectors = Counter([leader.sector])
+            elif not draft.sectors:
+                draft.sectors.update([leader.sector])
+
     # ----------------------------------------------------------------- dictionary actors
 
     def known(self) -> None:
@@ -638,7 +737,20 @@ class _Resolver:
             preps = ("of", "in") if match.category == "group" else ("of",)
             end = max(match.end, self.of_phrase(match.end, evidence, preps))
             iso3 = evidence.countries[0] if evidence.countries else None
+            if iso3 is None and match.value in _LEADER_BODIES:
+                iso3 = self._leader_before(start)
             self._role_noun(match, iso3, start, end)
+
+    def _leader_before(self, start: int) -> str | None:
+        """ "the Bush administration", "Putin's government": the country of that leader."""
+        end = start - (1 if start > 0 and self._possessive_at(start - 1) else 0)
+        begin = end
+        while begin > 0 and self.doc[begin - 1].pos_ == "PROPN" and end - begin < _MAX_NAME:
+            begin -= 1
+        if begin == end:
+            return None
+        leader = known_leader(self.doc[begin:end].text)
+        return leader.country if leader is not None else None
 
     def _is_modifier(self, i: int) -> bool:
         """ "junta soldiers", "military aid": the noun modifies another, it is not the head."""
@@ -864,6 +976,7 @@ class _Resolver:
 
     def run(self) -> None:
         self.people()
+        self.leaders()
         self.known()
         self.role_nouns()
         self.states()

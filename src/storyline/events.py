@@ -37,7 +37,14 @@ _PLACE_PREPS = frozenset({"in", "at"})
 _PURPOSE_PREPS = frozenset({"for", "in", "during"})
 _PRONOUN_WORDS = frozenset({"it", "its", "they", "their", "he", "his", "she", "her"})
 # the implicit recipient sector of events that name none (see _domestic)
-_DOMESTIC_TARGETS = {"PROTEST": "GOV", "COERCE": "CVL"}
+_DOMESTIC_TARGETS = {"PROTEST": "GOV", "COERCE": "CVL", "CONCEDE": "CVL"}
+# labels under which the small model puts place names it misreads, accepted as the object of
+# a preposition when the gazetteer knows the name
+_ODD_PLACE = frozenset({"", "NORP", "ORG", "PERSON"})
+# characters read before a date expression for "since"/"until" (the longest cue plus spaces)
+_LOOK_BACK = 12
+# sectors of international bodies, which have no country of their own
+_BODY_SECTORS = frozenset({"IGO", "NGO"})
 
 
 @dataclass(frozen=True)
@@ -295,10 +302,13 @@ def _refs(token: Token | None, parties: Parties) -> list[ActorRef]:
     """Every party a slot token names: all conjuncts, or the two sides of "both sides"."""
     if token is None:
         return []
-    if _lemma(token) in ontology().cue("pair") and any(
-        c.lower_ in ("two", "both") for c in token.children
-    ):
-        return list(parties.last_two(token))
+    if _lemma(token) in ontology().cue("pair"):
+        if any(c.lower_ in ("two", "both") for c in token.children):
+            return list(parties.last_two(token) or parties.paragraph_pair(token))
+        if token.tag_ in ("NNS", "NNPS"):
+            ref = parties.ref(token)
+            if ref is None or ref.country is None:
+                return list(parties.paragraph_pair(token))
     subject = _cataphora(token)
     if subject is not None:
         return _refs(subject, parties)
@@ -593,8 +603,58 @@ def _sentence_events(sent: Span, story: _Story) -> list[Event]:
             trigger=_trigger_text(item.trigger),
             confidence=round(min(item.confidence, 1.0), 3),
         )
-        events.append(_domestic(_visit(event)))
+        events.append(_domestic(_visit(_located(event, sent, story.parties))))
     return events
+
+
+def _is_body(ref: ActorRef) -> bool:
+    return ref.sector in _BODY_SECTORS
+
+
+def _place_like(ent: Span) -> bool:
+    """A place entity, or a name the small model mislabels as the object of a preposition
+    ("near the town of Samarra" tagged NORP); the gazetteer decides afterwards."""
+    return ent.label_ in _PLACE_LABELS or (ent.label_ in _ODD_PLACE and ent.root.dep_ == "pobj")
+
+
+def _place_country(sent: Span, parties: Parties) -> str | None:
+    """The one country of the places a sentence names (not counting acting countries)."""
+    found: set[str] = set()
+    for ent in [*sent.ents, *_proper_pobjs(sent)]:
+        if not _place_like(ent) or parties.mentioned(ent):
+            continue
+        place = resolve_place(ent.text)
+        if place is not None and place.country is not None:
+            found.add(place.country)
+    return found.pop() if len(found) == 1 else None
+
+
+def _only_country(sent: Span, parties: Parties) -> str | None:
+    found = parties.countries_in(sent)
+    return found[0] if len(found) == 1 else None
+
+
+def _located(event: Event, sent: Span, parties: Parties) -> Event:
+    """Parties without a country act where the event happens: an agentless passive or a
+    non-actor cause ("a roadside bomb near Samarra killed ...") is coded as the place's
+    country, as event data sets do; "leaders of the opposition ... in Baku" are Azerbaijan's."""
+    known = [r for r in (*event.actors, *event.recipients) if r.country or _is_body(r)]
+    if len(known) == len(event.actors) + len(event.recipients) and event.actors:
+        return event
+    here = event.location_country or _place_country(sent, parties) or _only_country(sent, parties)
+    if here is None:
+        return event
+    if not event.actors:
+        event = replace(event, actors=(ActorRef(f"{here} (unnamed)", here),))
+    actors, recipients = _placed(event.actors, here), _placed(event.recipients, here)
+    return replace(event, actors=actors, recipients=recipients)
+
+
+def _placed(refs: tuple[ActorRef, ...], here: str) -> tuple[ActorRef, ...]:
+    """Parties of one side that name no country (and are no international body) take it."""
+    if any(r.country or _is_body(r) for r in refs):
+        return refs
+    return tuple(replace(r, country=here) for r in refs)
 
 
 def _trigger_text(trigger: Trigger) -> str:
@@ -673,13 +733,20 @@ def _paragraph_start(text: str, offset: int) -> int:
     return text.rfind("\n", 0, offset) + 1
 
 
+def _period_bound(date: DateExpr, text: str) -> bool:
+    """ "since February 2021", "until March": the start or end of a period, not a date."""
+    words = text[max(0, date.start - _LOOK_BACK) : date.start].split()
+    return bool(words) and words[-1].casefold() in ontology().cue("period")
+
+
 def _date(sent: Span, story: _Story) -> tuple[str | None, str | None]:
     """The sentence's own date, else the latest one earlier in its paragraph, else the doc's."""
-    own = [d for d in story.dates if sent.start_char <= d.start < sent.end_char]
+    dates = [d for d in story.dates if not _period_bound(d, story.text)]
+    own = [d for d in dates if sent.start_char <= d.start < sent.end_char]
     if own:
         return own[0].value, own[0].text
     start = _paragraph_start(story.text, sent.start_char)
-    earlier = [d for d in story.dates if start <= d.start < sent.start_char]
+    earlier = [d for d in dates if start <= d.start < sent.start_char]
     if earlier:
         return earlier[-1].value, earlier[-1].text
     if story.published is not None:
@@ -689,7 +756,8 @@ def _date(sent: Span, story: _Story) -> tuple[str | None, str | None]:
 
 def _domestic(event: Event) -> Event:
     """A protest with no named target is aimed at the government where it happens; repression
-    with no named target falls on that country's civilians (PLOVER's usual coding)."""
+    and concessions with no named target fall on that country's civilians (PLOVER's usual
+    coding: "Sudan's government lifted a state of emergency in West Darfur")."""
     if event.recipients or event.type not in _DOMESTIC_TARGETS:
         return event
     country = next((a.country for a in event.actors if a.country), None) or event.location_country

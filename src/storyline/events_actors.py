@@ -20,7 +20,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from .model import Actor, ActorRef, Mention
-from .places import countries, resolve_place
+from .places import countries, country_by_iso3, resolve_place
 
 # the longest country name, demonym or seat, in tokens ("United States of America")
 _MAX_PHRASE = 4
@@ -33,6 +33,8 @@ _OWNER_PREPS = frozenset({"of", "from"})
 _NOT_ACTORS = frozenset({"DATE", "TIME"})
 # last resort for a group with no country of its own: where it is ("rebels in Ivory Coast")
 _WHERE_PREPS = frozenset({"in", "throughout", "across"})
+# words that make the demonym after them an ethnicity, not a country ("ethnic Albanians")
+_ETHNIC = frozenset({"ethnic", "ethnically"})
 
 
 def _phrase_key(words: Sequence[str]) -> tuple[str, ...]:
@@ -73,6 +75,8 @@ def country_in(tokens: Sequence[Token]) -> str | None:
     table = country_words()
     texts = [token.text for token in tokens]
     for i in range(len(tokens)):
+        if not_a_country(tokens[i]):
+            continue
         for size in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
             found = table.get(_phrase_key(texts[i : i + size]))
             if found is not None:
@@ -83,6 +87,16 @@ def country_in(tokens: Sequence[Token]) -> str | None:
             if place is not None and place.country is not None:
                 return place.country
     return None
+
+
+def not_a_country(token: Token) -> bool:
+    """ "ethnic Albanians" name an ethnicity, "anti-Syria" and "non-Western" negate the name:
+    neither gives the country."""
+    doc = token.doc
+    before = doc[token.i - 1] if token.i > 0 else None
+    if before is not None and before.lower_ in _ETHNIC:
+        return True
+    return before is not None and before.text == "-" and token.i > 1 and doc[token.i - 2].is_lower
 
 
 def _entity(token: Token) -> Span:
@@ -136,6 +150,41 @@ class Parties:
             return ref
         country = country_in(tokens)
         return replace(ref, country=country) if country is not None else ref
+
+    def mentioned(self, span: Span) -> bool:
+        """True when an actor mention overlaps the span (the place acts: "Russia said")."""
+        return self._mention_in(span.start_char, span.end_char) is not None
+
+    def countries_in(self, span: Span) -> list[str]:
+        """Every country a span names, in order: its actors' countries and country words."""
+        found: list[tuple[int, str]] = []
+        for m in self.mentions:
+            actor = self.actors.get(m.actor_id)
+            if span.start_char <= m.start < span.end_char and actor and actor.country:
+                found.append((m.start, actor.country))
+        table = country_words()
+        tokens = [t.text for t in span]
+        for i in range(len(tokens)):
+            if not_a_country(span[i]):
+                continue
+            for size in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
+                iso3 = table.get(_phrase_key(tokens[i : i + size]))
+                if iso3 is not None:
+                    found.append((span[i].idx, iso3))
+        return list(dict.fromkeys(iso3 for _, iso3 in sorted(found)))
+
+    def paragraph_pair(self, token: Token) -> tuple[ActorRef, ...]:
+        """ "The delegations signed": the two countries the paragraph up to here names."""
+        text = self.doc.text
+        start = text.rfind("\n", 0, token.sent.start_char) + 1
+        span = self.doc.char_span(start, token.sent.end_char, alignment_mode="expand")
+        named = self.countries_in(span) if span is not None else []
+        if len(named) != 2:
+            return ()
+        phrase = list(self.doc[token.left_edge.i : token.i + 1])
+        sector = sector_in(phrase)
+        by_iso3 = country_by_iso3()
+        return tuple(ActorRef(by_iso3[iso3].name, iso3, sector) for iso3 in named)
 
     def _mention_among(self, tokens: Sequence[Token]) -> Mention | None:
         for token in tokens:
