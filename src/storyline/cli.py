@@ -217,6 +217,16 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from . import web  # FastAPI and uvicorn are imported only to serve
+
+    if not Path(settings.db).is_file():
+        raise StorylineError(f"{settings.db}: no such database (run `storyline ingest` first)")
+    print(f"serving {settings.db} read-only on http://{args.host}:{args.port}/", file=sys.stderr)
+    web.serve(settings.db, args.host, args.port, settings)
+    return EXIT_OK
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     with _open_existing(settings) as store:
         hits = store.search(args.query, limit=args.limit)
@@ -584,6 +594,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=["md", "html"], default="md")
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
+    with_db(p)
+
+    p = command(
+        "serve",
+        cmd_serve,
+        "serve the web app and JSON API over the knowledge base (read-only)",
+        "storyline serve --db story.db --port 8000",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000)
     with_db(p)
 
     p = command(

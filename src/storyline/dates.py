@@ -31,6 +31,9 @@ from .model import DateExpr
 WINDOW_AHEAD = dt.timedelta(days=62)
 # Plausible years for a bare four-digit number (the issue's range).
 YEAR_MIN, YEAR_MAX = 1000, 2100
+# anchors outside these years are not publication dates (and "tomorrow" after 9999-12-31 or a
+# window of two months past it would leave the calendar): relative dates get no value
+_ANCHOR_YEARS = (2, 9998)
 # How far around an expression we look for its clause (a future marker, a label before it).
 # A news sentence is rarely longer than this; the search also stops at the sentence end.
 CLAUSE_CHARS = 200
@@ -267,7 +270,14 @@ def _week_value(day: dt.date) -> str | None:
 
 
 def _shift(anchor: dt.date, unit: str, amount: int) -> str | None:
-    """The anchor moved by ``amount`` units, at the unit's precision."""
+    """The anchor moved by ``amount`` units, at the unit's precision (None off the calendar)."""
+    try:
+        return _shifted(anchor, unit, amount)
+    except (OverflowError, ValueError):  # "tomorrow" after 9999-12-31 has no ISO value
+        return None
+
+
+def _shifted(anchor: dt.date, unit: str, amount: int) -> str | None:
     if unit == "day":
         return (anchor + dt.timedelta(days=amount)).isoformat()
     if unit == "week":
@@ -278,7 +288,14 @@ def _shift(anchor: dt.date, unit: str, amount: int) -> str | None:
     return _iso(anchor.year + amount)
 
 
-def _weekday(anchor: dt.date, weekday: int, rel: int | None, future: bool) -> str:
+def _weekday(anchor: dt.date, weekday: int, rel: int | None, future: bool) -> str | None:
+    try:
+        return _weekday_value(anchor, weekday, rel, future)
+    except (OverflowError, ValueError):  # a weekday before 0001-01-01 has no ISO value
+        return None
+
+
+def _weekday_value(anchor: dt.date, weekday: int, rel: int | None, future: bool) -> str:
     back = (anchor.weekday() - weekday) % 7
     ahead = (weekday - anchor.weekday()) % 7
     if rel is not None and rel < 0:
@@ -463,6 +480,8 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateExpr]:
         raise InputError("<text>", f"expected a str, got {type(text).__name__}")
     if isinstance(anchor, dt.datetime):
         anchor = anchor.date()
+    if anchor is not None and not _ANCHOR_YEARS[0] <= anchor.year <= _ANCHOR_YEARS[1]:
+        anchor = None  # a "publication date" of year 1 or 9999 anchors nothing
     out = []
     for cand in _non_overlapping(_candidates(text, anchor)):
         if cand.value is not None:

@@ -30,6 +30,9 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 Outcome = Document | InputError
+# spaCy's own limit on one text (its parser needs about 1 GB per 100,000 words); a news
+# article is a few thousand characters, so a longer text is a book or a whole dump
+MAX_TEXT_CHARS = 1_000_000
 
 
 @dataclass
@@ -67,11 +70,17 @@ def content_hash(raw: RawDocument) -> str:
 def prepare(raw: RawDocument) -> Document:
     """read -> clean -> time: one raw document to a cleaned, dated Document."""
     if raw.html is not None:
-        cleaned = clean.clean_html(raw.html, raw.url)
+        cleaned = clean.clean_html(_well_formed(raw.html), raw.url)
     else:
-        cleaned = clean.clean_text(raw.text or "")
+        cleaned = clean.clean_text(_well_formed(raw.text or ""))
     if not cleaned.text.strip():
         raise InputError(raw.origin, "no article text found")
+    if len(cleaned.text) > MAX_TEXT_CHARS:
+        raise InputError(
+            raw.origin,
+            f"article text of {len(cleaned.text):,} characters is over the {MAX_TEXT_CHARS:,} "
+            "that language analysis takes (split the file into articles)",
+        )
     published, estimated = _publication_date(raw, cleaned)
     # relative expressions ("on Monday") need a day-precise anchor; a month or a year is not one
     anchor = _as_date(published) if published and len(published) == len("YYYY-MM-DD") else None
@@ -92,6 +101,17 @@ def prepare(raw: RawDocument) -> Document:
         repeats=cleaned.repeats,
         dates=tuple(dates.find_dates(cleaned.text, anchor)),
     )
+
+
+def _well_formed(text: str) -> str:
+    """Lone surrogates (from JSON escapes such as "\\ud800") become U+FFFD: no later stage,
+    nor SQLite, can encode them."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        as_utf16 = text.encode("utf-16-le", errors="surrogatepass")
+        return as_utf16.decode("utf-16-le", errors="replace")
 
 
 def analyse(docs: Sequence[Document], settings: Settings) -> list[Document]:

@@ -45,7 +45,7 @@ def read_feed(text: str, origin: str) -> Iterator[Item]:
 
 def _entry_document(entry: Any, origin: str, number: int, source: str | None) -> Item:
     entry_id = as_text(entry.get("id")) or as_text(entry.get("link")) or str(number)
-    where = f"{origin}#entry={entry_id}"
+    where = f"{origin}#entry={one_line(entry_id)}"
     body, is_plain = _entry_body(entry)
     if body is None:
         return InputError(where, "feed entry has no content or summary")

@@ -122,8 +122,12 @@ def _delimiter(header_line: str) -> str:
 
 
 def _rows(reader: Iterator[list[str]], columns: list[str], origin: str, fmt: str) -> Iterator[Item]:
+    found = False
     for number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
+        found = True
         record = dict(zip(columns, row, strict=False))
         yield record_document(record, f"{origin}#row={number}", fmt)
+    if not found:
+        yield InputError(origin, "table has a header but no rows")

@@ -197,11 +197,35 @@ def _detect(data: bytes) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    for attempt in (_lenient_utf8, _western, _normalizer, _mostly_ascii):
+    for attempt in (_mixed_utf8_cp1252, _lenient_utf8, _western, _normalizer, _mostly_ascii):
         text = attempt(data)
         if text is not None:
             return text
     return None
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a byte that is not UTF-8 is read as Windows-1252 on its own."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.start + 1]
+    return bad.decode("cp1252", errors="replace"), error.start + 1
+
+
+codecs.register_error("storyline-cp1252", _cp1252_bytes)
+
+
+def _mixed_utf8_cp1252(data: bytes) -> str | None:
+    """A file pasted together from UTF-8 and Windows-1252 parts ("café" twice, once in each):
+    valid UTF-8 sequences stay UTF-8 and each stray byte is read as Windows-1252. Taken only
+    when the file has real UTF-8 multi-byte sequences, which Windows-1252 text almost never
+    forms by chance; a file that is all Windows-1252 is left to ``_western``."""
+    strict = data.decode("utf-8", errors="replace")
+    stray = strict.count("\ufffd")
+    multibyte = sum(1 for char in strict if ord(char) > 0x7F) - stray
+    if multibyte == 0:
+        return None
+    return data.decode("utf-8", errors="storyline-cp1252")
 
 
 def _lenient_utf8(data: bytes) -> str | None:
