@@ -196,7 +196,9 @@ def _network(items: Sequence[StoredEvent], cites: Citations) -> Section | None:
     sizes: Counter[str] = Counter()
     docs_by_edge: dict[tuple[str, str], set[str]] = {}
     for item in items:
-        names = sorted({_label(r) for r in item.event.actors + item.event.recipients})
+        # only resolved actors: "MMR (unnamed)" or "RUS CVL" stand-ins are not network nodes
+        parties = item.event.actors + item.event.recipients
+        names = sorted({_label(r) for r in parties if r.actor_id})
         for name in names:
             sizes[name] += 1
         for pair in combinations(names, 2):
@@ -386,6 +388,8 @@ def _network_svg(
     names: Sequence[str], edges: Sequence[tuple[str, str, int]], sizes: Counter[str]
 ) -> str:
     size, radius = 520, 190
+    # room either side for the labels of the left- and right-most actors
+    margin = 150
     centre = size / 2
     pos = {
         name: (
@@ -396,8 +400,8 @@ def _network_svg(
     }
     heaviest = max(w for _, _, w in edges)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" '
-        'aria-label="Actor network">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{-margin} 0 {size + 2 * margin} '
+        f'{size}" role="img" aria-label="Actor network">'
     ]
     for a, b, w in edges:
         (x1, y1), (x2, y2) = pos[a], pos[b]
