@@ -439,3 +439,9 @@ def test_a_former_country_name_is_its_successor(settings: Settings) -> None:
     actors, _ = resolve("Zaire accused Kampuchean officials of lying.", settings)
     countries = {a.country for a in actors}
     assert {"COD", "KHM"} <= countries
+
+
+def test_civil_offices_named_general_are_not_military(settings: Settings) -> None:
+    found, _ = resolve("Attorney General Letitia James said the inquiry would go on.", settings)
+    james = next(a for a in found if a.name == "Letitia James")
+    assert james.sector == "JUD"
