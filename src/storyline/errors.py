@@ -19,6 +19,10 @@ class InputError(StorylineError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # survive pickling (process pools, Dask): rebuild from both arguments
+        return (InputError, (self.source, self.reason))
+
 
 class StoreError(StorylineError):
     """The knowledge base cannot be opened or written (wrong file, newer schema...)."""
