@@ -195,3 +195,21 @@ def test_claims_and_sources_on_the_samples(
     assert len(profiles) == 5
     assert kinds["news.az"] == "aggregator"
     assert sorted(kinds.values()).count("forum post") == 1
+
+
+def test_ingest_to_parquet_then_load_gives_the_same_documents(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parts, db = tmp_path / "parts", tmp_path / "loaded.db"
+    assert main(["ingest", str(SAMPLES), "--out", str(parts), "--quiet"]) == 0
+    assert sorted(p.name for p in parts.iterdir()) == ["part-000000.parquet"]
+    assert main(["load", str(parts), "--db", str(db)]) == 0
+    assert "5 stored" in capsys.readouterr().err
+
+    def documents(path: Path) -> list[tuple[str, str, str]]:
+        out = tmp_path / f"{path.stem}.jsonl"
+        assert main(["export", "--what", "documents", "--db", str(path), "-o", str(out)]) == 0
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+        return sorted((r["id"], r["text"], json.dumps(r["removed"])) for r in rows)
+
+    assert documents(db) == documents(demo_db)

@@ -306,7 +306,15 @@ def _build_context(
         if span is not None:
             date_tokens[span.root.i] = expr
     by_name = {name.casefold(): a for a in actors for name in (a.name, *a.aliases)}
-    return _Context(doc, vocabulary(), token_actor, sorted(roots), date_tokens, published, by_name)
+    return _Context(
+        doc,
+        vocabulary(),
+        token_actor,
+        sorted(roots, key=lambda root: root[0]),
+        date_tokens,
+        published,
+        by_name,
+    )
 
 
 # --------------------------------------------------------------------------- helpers

@@ -45,8 +45,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from . import engine  # the process pool and Dask are imported only when ingesting
+
+    runner = engine.make_runner(args.engine, args.workers or settings.workers, args.scheduler)
+    if args.out:
+        summary = engine.write_parquet_dataset(
+            args.paths, args.out, settings, runner, stdin=sys.stdin.buffer, on_error=_report_error
+        )
+        print(f"{args.out}: {summary.line()} (load with `storyline load`)", file=sys.stderr)
+    else:
+        with Store(settings.db) as store:
+            summary = _ingest(args.paths, store, settings, not args.quiet, runner)
+        print(f"{settings.db}: {summary.line()}", file=sys.stderr)
+    return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    from . import engine
+
     with Store(settings.db) as store:
-        summary = _ingest(args.paths, store, settings, progress=not args.quiet)
+        summary = engine.load_parquet_dataset(args.dir, store, settings, on_error=_report_error)
     print(f"{settings.db}: {summary.line()}", file=sys.stderr)
     return EXIT_SOME_FAILED if summary.failed else EXIT_OK
 
@@ -304,7 +322,13 @@ def _output(path: str | None) -> Iterator[TextIO]:
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _ingest(paths: list[str], store: Store, settings: Settings, progress: bool) -> Any:
+def _ingest(
+    paths: list[str],
+    store: Store,
+    settings: Settings,
+    progress: bool,
+    runner: pipeline.BatchRunner = pipeline.run_in_process,
+) -> Any:
     bar = _progress_bar(enabled=progress)
     files: set[str] = set()
 
@@ -322,6 +346,7 @@ def _ingest(paths: list[str], store: Store, settings: Settings, progress: bool) 
         stdin=sys.stdin.buffer,
         on_error=_report_error,
         on_document=tick,
+        runner=runner,
     )
     if bar is not None:
         bar.close()
@@ -490,6 +515,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--workers", type=int, help="processes for the per-document stages (default: 1)")
+    p.add_argument("--engine", choices=["local", "dask"], default="local")
+    p.add_argument("--scheduler", help="Dask scheduler address (default: a LocalCluster)")
+    p.add_argument("--out", help="write a Parquet dataset to this folder instead of the database")
+    with_db(p)
+
+    p = command(
+        "load",
+        cmd_load,
+        "bring a Parquet dataset written by `ingest --out` into the knowledge base",
+        "storyline load parts/ --db story.db",
+    )
+    p.add_argument("dir", metavar="DIR")
     with_db(p)
 
     p = command(

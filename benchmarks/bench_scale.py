@@ -1,0 +1,255 @@
+"""Throughput, the spaCy limit, scaling over workers and engines, and peak memory.
+
+The corpus: the five sample articles and, when ../shared is present, the gold article texts of
+the zyte-dev set, repeated with distinct ids (and a distinct first line, so no two inputs have
+the same content hash) up to --docs documents. The first line printed says how many texts are
+distinct. Figures and how to read them: docs/performance.md.
+
+Usage:
+  python benchmarks/bench_scale.py throughput [--docs 1000] [--profile 200]
+  python benchmarks/bench_scale.py profile [--profile 200]
+  python benchmarks/bench_scale.py scaling [--docs 400]
+  python benchmarks/bench_scale.py memory --docs 1000 [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import resource
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psutil  # type: ignore[import-untyped]
+from spacy.tokens import Doc
+
+from storyline import actors, claims, engine, events, nlp, pipeline
+from storyline.model import Document, RawDocument
+from storyline.pipeline import BatchRunner
+from storyline.settings import Settings
+from storyline.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT.parent / "shared/data/zyte-dev/ground-truth.json"
+# how often the memory sampler reads the resident size of the process tree (seconds): often
+# enough to catch a batch's peak, which lasts about a second on this machine
+SAMPLE_EVERY = 0.1
+
+
+def corpus_texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("examples/*/*.txt"))]
+    if GOLD.is_file():
+        texts += [v["articleBody"] for v in json.loads(GOLD.read_text()).values()]
+    return [t for t in texts if t.strip()]
+
+
+def raw_documents(count: int) -> Iterator[RawDocument]:
+    """``count`` inputs cycling over the corpus texts, each with its own id and content."""
+    texts = corpus_texts()
+    for i in range(count):
+        text = f"Copy {i}.\n{texts[i % len(texts)]}"
+        yield RawDocument(origin=f"bench#{i}", format="text", text=text, id=f"b{i}")
+
+
+def write_corpus(folder: Path, count: int) -> Path:
+    path = folder / "corpus.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for raw in raw_documents(count):
+            out.write(json.dumps({"id": raw.id, "text": raw.text}) + "\n")
+    return path
+
+
+def words_of(count: int) -> int:
+    return sum(len((r.text or "").split()) for r in raw_documents(count))
+
+
+def line(label: str, docs: int, words: int, seconds: float) -> None:
+    print(
+        f"{label:<44} {docs / seconds:>8.1f} docs/s {words / seconds:>9.0f} words/s "
+        f"({seconds:.1f} s)"
+    )
+
+
+def timed(run: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+# -- throughput and the spaCy limit ---------------------------------------------------------
+
+
+def throughput(docs: int, profile: int) -> None:
+    settings = Settings()
+    raws = list(raw_documents(docs))
+    words = words_of(docs)
+    print(f"{docs} documents ({len(corpus_texts())} distinct texts), {words} words")
+    nlp.load_model(settings)
+    prepared = [pipeline.prepare(r) for r in raws]
+    texts = [d.text for d in prepared]
+    model = nlp.load_model(settings)
+    spacy_s = timed(lambda: list(model.pipe(texts, batch_size=settings.spacy_batch_size)))
+    line("spaCy nlp.pipe alone (cleaned texts)", docs, words, spacy_s)
+    batches = [raws[i : i + settings.spacy_batch_size] for i in range(0, docs, 32)]
+    process_s = timed(lambda: [pipeline.process(b, settings) for b in batches])
+    line("per-document stages (pipeline.process)", docs, words, process_s)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = write_corpus(Path(tmp), docs)
+        with Store(Path(tmp) / "kb.db") as store:
+            ingest_s = timed(lambda: pipeline.ingest([str(corpus)], store, settings))
+    line("whole ingest, 1 worker (read .. store)", docs, words, ingest_s)
+    print(
+        f"process / spaCy = {process_s / spacy_s:.2f}x, ingest / spaCy = {ingest_s / spacy_s:.2f}x"
+    )
+    if profile:
+        breakdown(prepared[:profile], settings)
+
+
+def breakdown(docs: list[Document], settings: Settings) -> None:
+    """Seconds per stage on the same documents (no profiler running), then our hottest
+    functions under cProfile in a second pass (cProfile slows Python code several times more
+    than spaCy's compiled code, so its times are only used to rank functions)."""
+    model = nlp.load_model(settings)
+    start = time.perf_counter()
+    parsed = list(model.pipe([d.text for d in docs], batch_size=settings.spacy_batch_size))
+    spacy_s = time.perf_counter() - start
+    stages: dict[str, float] = {"spaCy": spacy_s}
+    stages["prepare"] = timed(lambda: [pipeline.prepare(_raw(d)) for d in docs])
+    for doc, sp in zip(docs, parsed, strict=True):
+        _timed_stages(doc, sp, settings, stages)
+    print(f"\nbreakdown on {len(docs)} documents (seconds, share of spaCy's time):")
+    for name, seconds in stages.items():
+        print(f"  {name:<10} {seconds:>7.2f} s  {seconds / spacy_s:>6.1%}")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for doc, sp in zip(docs, parsed, strict=True):
+        pipeline.prepare(_raw(doc))
+        _timed_stages(doc, sp, settings, {})
+    profiler.disable()
+    print("\nhottest storyline functions (cProfile, own time; ranks, not absolute costs):")
+    stats = pstats.Stats(profiler)
+    rows = [
+        (tt, ct, nc, f"{Path(file).name}:{lineno} {name}")
+        for (file, lineno, name), (_cc, nc, tt, ct, _callers) in stats.stats.items()  # type: ignore[attr-defined]
+        if "storyline" in file
+    ]
+    for tt, ct, nc, label in sorted(rows, reverse=True)[:15]:
+        print(f"  {tt:>6.2f} s own {ct:>6.2f} s cum {nc:>8} calls  {label}")
+
+
+def _raw(doc: Document) -> RawDocument:
+    return RawDocument(doc.origin, "text", text=doc.text)
+
+
+def _timed_stages(doc: Document, parsed: Doc, settings: Settings, into: dict[str, float]) -> None:
+    t0 = time.perf_counter()
+    found, mentions = actors.resolve_actors(parsed, settings)
+    t1 = time.perf_counter()
+    anchor = pipeline._as_date(doc.published) if not doc.published_estimated else None
+    events.code_events(parsed, found, mentions, doc.dates, anchor, settings)
+    t2 = time.perf_counter()
+    claims.extract_claims(parsed, found, mentions, doc.dates, doc.published, settings)
+    t3 = time.perf_counter()
+    for name, seconds in (("actors", t1 - t0), ("events", t2 - t1), ("claims", t3 - t2)):
+        into[name] = into.get(name, 0.0) + seconds
+
+
+# -- scaling over workers and engines --------------------------------------------------------
+
+
+def scaling(docs: int) -> None:
+    words = words_of(docs)
+    print(f"{docs} documents ({len(corpus_texts())} distinct texts), {words} words")
+    runners: list[tuple[str, BatchRunner]] = [
+        ("in process (1 worker)", pipeline.run_in_process),
+        ("process pool, 1 worker", engine.process_pool_runner(1)),
+        ("process pool, 2 workers", engine.process_pool_runner(2)),
+        ("dask LocalCluster, 2 workers", engine.dask_runner(None, 2)),
+    ]
+    seconds = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = write_corpus(Path(tmp), docs)
+        for number, (label, runner) in enumerate(runners):
+            seconds[label] = ingest_seconds(corpus, Path(tmp) / f"kb{number}.db", runner)
+            line(label, docs, words, seconds[label])
+    base = seconds["in process (1 worker)"]
+    for label, value in seconds.items():
+        print(f"speed-up {label:<32} {base / value:.2f}x")
+
+
+def ingest_seconds(corpus: Path, db: Path, runner: BatchRunner) -> float:
+    with Store(db) as store:
+        start = time.perf_counter()
+        pipeline.ingest([str(corpus)], store, Settings(), runner=runner)
+        return time.perf_counter() - start
+
+
+# -- peak memory -----------------------------------------------------------------------------
+
+
+def memory(docs: int, workers: int) -> None:
+    """Peak memory of this process and its workers while ingesting ``docs``.
+
+    Summed PSS (proportional set size): workers forked from the forkserver share the pages of
+    the imported libraries, which summed RSS would count once per process.
+    """
+    me = psutil.Process()
+    peak = {"pss": 0, "rss": 0}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            pss = rss = 0
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    info = proc.memory_full_info()
+                except psutil.NoSuchProcess:
+                    continue
+                pss, rss = pss + info.pss, rss + info.rss
+            peak["pss"], peak["rss"] = max(peak["pss"], pss), max(peak["rss"], rss)
+            done.wait(SAMPLE_EVERY)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    runner = engine.make_runner("local", workers)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = write_corpus(Path(tmp), docs)
+        sampler.start()
+        seconds = ingest_seconds(corpus, Path(tmp) / "kb.db", runner)
+        done.set()
+        sampler.join()
+        size = sum(f.stat().st_size for f in Path(tmp).iterdir() if f.name.startswith("kb"))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{docs} docs, {workers} worker(s): peak PSS of the process tree "
+        f"{peak['pss'] / 2**20:.0f} MB (summed RSS {peak['rss'] / 2**20:.0f} MB; parent alone "
+        f"{own:.0f} MB), {seconds:.0f} s, database {size / 2**20:.0f} MB"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=["throughput", "profile", "scaling", "memory"])
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--profile", type=int, default=200, help="documents to profile (0: none)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    if args.what == "throughput":
+        throughput(args.docs, args.profile)
+    elif args.what == "profile":
+        settings = Settings()
+        breakdown([pipeline.prepare(r) for r in raw_documents(args.profile)], settings)
+    elif args.what == "scaling":
+        scaling(args.docs)
+    else:
+        memory(args.docs, args.workers)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
