@@ -8,21 +8,25 @@ documents written here (one with injected markup, one copy of a sample).
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline import pipeline
+from storyline import pipeline, views
 from storyline.errors import StoreError
-from storyline.model import ActorRef, Event
+from storyline.model import ActorRef, Document, Event
 from storyline.settings import Settings
-from storyline.store import Store
+from storyline.store import Store, StoredEvent
+from storyline.views import SAME_EVENT_DAYS
 from storyline.web import (
+    HIGHLIGHT,
     PAGE_ROWS,
     Mark,
     create_app,
@@ -515,8 +519,94 @@ def test_sources_page_has_one_row_per_outlet(client: TestClient) -> None:
     assert "teaser-list (" in page
 
 
-def test_no_claims_route_yet(client: TestClient) -> None:
-    assert client.get("/claims").status_code == 404
+# -- claims board and source profiles ----------------------------------------------------------
+
+
+def _group(claims: list[dict[str, object]], predicate: str, value: str) -> dict[str, object]:
+    found = [
+        g
+        for g in claims
+        if g["predicate"] == predicate and any(st["value"] == value for st in g["statements"])  # type: ignore[attr-defined]
+    ]
+    assert len(found) == 1, (predicate, value, [g["predicate"] for g in claims])
+    return found[0]
+
+
+def test_api_claims_gives_verdicts_of_the_sample_story(client: TestClient) -> None:
+    answer = client.get("/api/claims", params={"limit": 500}).json()
+    claims = answer["claims"]
+    assert answer["total"] == len(claims) > 0
+    trips = _group(claims, "trips to Russia", "4")
+    assert trips["verdict"] == "contested"
+    assert {st["value"] for st in trips["statements"]} >= {"3", "4"}  # type: ignore[attr-defined]
+    king = _group(claims, "called Vladimir Putin", "king")
+    assert king["verdict"] == "corroborated"
+    assert "independently" in str(king["explanation"])
+    for group in claims:
+        assert set(group) == {"id", "subject", "predicate", "statements", "verdict", "explanation"}
+        for st in group["statements"]:
+            assert set(st) == {"document", "source", "value", "as_of", "sentence"}
+            assert client.get(f"/api/documents/{st['document']}").status_code == 200
+
+
+def test_api_claims_lists_contested_and_corroborated_first(client: TestClient) -> None:
+    verdicts = [g["verdict"] for g in client.get("/api/claims").json()["claims"]]
+    order = ["contested", "corroborated", "changed-over-time", "single-source"]
+    assert verdicts == sorted(verdicts, key=order.index)
+    assert verdicts[0] == "contested"
+
+
+def test_api_claims_filters_by_verdict(client: TestClient) -> None:
+    every = client.get("/api/claims", params={"limit": 500}).json()["claims"]
+    contested = client.get("/api/claims", params={"verdict": "contested"}).json()
+    assert contested["total"] == sum(g["verdict"] == "contested" for g in every) >= 1
+    assert {g["verdict"] for g in contested["claims"]} == {"contested"}
+    assert client.get("/api/claims", params={"verdict": "maybe"}).status_code == 422
+    assert len(client.get("/api/claims", params={"limit": 1}).json()["claims"]) == 1
+
+
+def test_claims_page_shows_badges_statements_and_explanations(client: TestClient) -> None:
+    page = client.get("/claims").text
+    assert '<a href="/claims" aria-current="page">Claims</a>' in page
+    trips = page.index("trips to Russia")
+    head = page[:trips]
+    assert head[head.rindex("<article") :].count('class="badge verdict-contested"') == 1
+    king = page.index("“king”") if "“king”" in page else page.index("king")
+    assert "verdict-corroborated" in page[:king][page[:king].rindex("<article") :]
+    assert 'href="/documents/sample-000"' in page
+    assert "Min Aung Hlaing" in page
+
+
+def test_claims_page_filters_by_verdict(client: TestClient) -> None:
+    page = client.get("/claims", params={"verdict": "corroborated"}).text
+    assert 'data-verdict="corroborated"' in page
+    assert 'data-verdict="contested"' not in page and 'data-verdict="single-source"' not in page
+    bad = client.get("/claims", params={"verdict": "<script>"})
+    assert bad.status_code == 400
+    assert "&lt;script&gt;" in bad.text and "<script>" not in bad.text.split("<main>")[1]
+
+
+def test_api_sources_profiles_each_outlet(client: TestClient) -> None:
+    profiles = {p["source"]: p for p in client.get("/api/sources").json()["profiles"]}
+    rfa = profiles["rfa.org"]
+    # the mirror's copy counts for the outlet it copies
+    assert set(rfa["documents"]) == {"sample-000", "copy-000"}
+    assert "mirror.example" not in profiles
+    assert rfa["kind"] == "news article"
+    assert rfa["period"][0] and rfa["events"] > 0 and rfa["claims"] > 0
+    assert 0 <= rfa["exclusive_claims"] <= rfa["claims"]
+    assert "forum post" in {p["kind"] for p in profiles.values()}
+    names = {n["name"] for p in profiles.values() for n in p["naming"].get("Min Aung Hlaing", [])}
+    assert {"Min Aung Hlaing", "the military leader"} <= names
+
+
+def test_sources_page_shows_profiles_and_naming(client: TestClient) -> None:
+    page = client.get("/sources").text
+    assert 'id="source-profiles"' in page
+    assert 'data-source="rfa.org"' in page
+    assert "Claims only this outlet makes" in page
+    assert "“the military leader”" in page
+    assert "Evil &lt;b&gt;Outlet&lt;/b&gt;" in page
 
 
 # -- the helpers the pages use ---------------------------------------------------------------
@@ -586,3 +676,132 @@ def test_search_snippet_marks_matches_and_escapes_the_rest() -> None:
 )
 def test_date_problem(value: str, ok: bool) -> None:
     assert (date_problem(value) is None) is ok
+
+
+# -- the paged timeline is the timeline ----------------------------------------------------------
+
+
+def _reference_timeline(items: list[StoredEvent]) -> list[tuple[str, str, list[int]]]:
+    """The timeline's rule written the plain quadratic way: each dated report joins the first
+    earlier entry of its type and parties that is close in date and, for a document already
+    in it, has the same date; an entry keeps its most precise date."""
+    entries: list[dict[str, Any]] = []
+    for item in items:
+        ev = item.event
+        if not ev.date:
+            continue
+        parties = frozenset(
+            r.actor_id or r.country or r.name.lower() for r in ev.actors + ev.recipients
+        )
+        match = next(
+            (
+                e
+                for e in entries
+                if e["key"] == (ev.type, parties)
+                and _reference_close(e["date"], ev.date)
+                and (item.document_id not in e["docs"] or e["date"] == ev.date)
+            ),
+            None,
+        )
+        if match is None:
+            match = {"key": (ev.type, parties), "date": ev.date, "docs": set(), "ids": []}
+            entries.append(match)
+        match["ids"].append(item.id)
+        match["docs"].add(item.document_id)
+        if len(ev.date) > len(match["date"]):
+            match["date"] = ev.date
+    ordered = sorted(entries, key=lambda e: (e["date"], e["key"][0]))
+    return [(e["date"], e["key"][0], e["ids"]) for e in ordered]
+
+
+def _reference_close(first: str, second: str) -> bool:
+    if len(first) < 10 or len(second) < 10:
+        shorter = min(len(first), len(second))
+        return first[:shorter] == second[:shorter]
+    return abs((date.fromisoformat(first) - date.fromisoformat(second)).days) <= SAME_EVENT_DAYS
+
+
+def _crowded_store(path: Path) -> Store:
+    """Many reports of few events, at every precision, spread over weeks: entries open and
+    close all the time, in several buckets of type and parties."""
+    rng = random.Random(7)  # fixed seed: the same corpus on every run
+    parties = [
+        ActorRef("Russia", "RUS", "GOV", "russia"),
+        ActorRef("Myanmar", "MMR", "GOV", "myanmar"),
+        ActorRef("Some Envoy", None, None, None),
+        ActorRef("Ünïcode Body", None, None, None),
+    ]
+    store = Store(path)
+    with store.transaction():
+        for number in range(40):
+            doc_id = f"d{number:02d}"
+            store.insert_document(
+                Document(id=doc_id, origin=doc_id, format="text", content_hash=doc_id,
+                         text="text", source=rng.choice(["wire", "daily", None]))
+            )  # fmt: skip
+            events = []
+            for _ in range(rng.randint(0, 8)):
+                day = date(2024, 1, 1) + timedelta(days=rng.randrange(90))
+                when = rng.choice([day.isoformat()] * 4 + [day.isoformat()[:7], "2024", None])
+                events.append(
+                    Event(
+                        type=rng.choice(["AGREE", "CONSULT"]),
+                        actors=tuple(rng.sample(parties, rng.randint(1, 2))),
+                        recipients=tuple(rng.sample(parties, rng.randint(0, 1))),
+                        date=when,
+                        status=rng.choice(["happened", "happened", "promised", "negated"]),
+                    )
+                )
+            store.add_events(doc_id, events, [0.0] * len(events))
+    return store
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        views.EventFilter(),
+        views.EventFilter(type="agree"),
+        views.EventFilter(actor="russia"),
+        views.EventFilter(actor="envoy", since="2024-02"),
+        views.EventFilter(source="wire"),
+        views.EventFilter(until="2024-02-15"),
+        views.EventFilter(include_unhappened=True),
+    ],
+)
+def test_paged_timeline_is_the_plain_timeline_rule(tmp_path: Path, flt: views.EventFilter) -> None:
+    with _crowded_store(tmp_path / "kb.db") as store:
+        expected = _reference_timeline(views.events(store, flt))
+        assert len(expected) > 10
+        plain = [(e.date, e.type, [r.id for r in e.reports]) for e in views.timeline(store, flt)]
+        assert plain == expected
+        keys = views.timeline_keys(store)
+        for shared in (None, keys):
+            slots = views.timeline_index(store, flt, shared)
+            paged = views.timeline_entries(store, slots)
+            assert [(e.date, e.type, [r.id for r in e.reports]) for e in paged] == expected
+
+
+def test_events_page_is_a_slice_of_the_events(tmp_path: Path) -> None:
+    with _crowded_store(tmp_path / "kb.db") as store:
+        flt = views.EventFilter(actor="myanmar")
+        every = views.events(store, flt)
+        total, page = views.events_page(store, flt, limit=7, offset=5)
+        assert total == len(every) > 12
+        assert [e.id for e in page] == [e.id for e in every[5:12]]
+        assert store.events_by_id([e.id for e in every]) == every
+
+
+def test_search_page_keeps_literal_brackets_apart_from_highlights(tmp_path: Path) -> None:
+    text = "The [draft] treaty on nuclear energy was signed. A [1] footnote on nuclear fuel."
+    with Store(tmp_path / "kb.db") as store, store.transaction():
+        store.insert_document(
+            Document(id="brackets", origin="b.txt", format="text", content_hash="b", text=text)
+        )
+    with TestClient(create_app(str(tmp_path / "kb.db"), Settings())) as test_client:
+        page = test_client.get("/search", params={"q": "nuclear"}).text
+        assert "[draft]" in page and "[1]" in page
+        assert page.count("<mark>nuclear</mark>") == 2
+        assert "<mark>draft</mark>" not in page and "<mark>1</mark>" not in page
+        snippet = test_client.get("/api/search", params={"q": "nuclear"}).json()["hits"][0]
+        assert "[nuclear]" in snippet["snippet"]  # the API keeps its documented brackets
+    assert str(search_snippet("a [b] \ue000c\ue001 d", HIGHLIGHT)) == "a [b] <mark>c</mark> d"

@@ -11,6 +11,7 @@ missing these tests fail, they never skip.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import threading
@@ -154,6 +155,7 @@ def test_every_page_fits_a_phone_screen(phone: Tab, base_url: str) -> None:
         ("timeline", "/timeline"),
         ("actors", "/actors"),
         ("sources", "/sources"),
+        ("claims", "/claims"),
     ]:
         phone.page.goto(base_url + path)
         assert phone.page.locator("main").is_visible()
@@ -240,7 +242,8 @@ def test_injected_markup_stays_inert_text(tab: Tab, base_url: str) -> None:
     page.goto(base_url + "/search?q=statement+contained")
     assert "<script>alert(1)</script>" in page.locator(".snippet").first.inner_text()
     page.goto(base_url + "/sources")
-    assert page.get_by_text("Evil <b>Outlet</b>").is_visible()
+    assert page.get_by_role("cell", name="Evil <b>Outlet</b>").is_visible()
+    assert page.locator("h3", has_text="Evil <b>Outlet</b>").is_visible()
 
 
 def _node_point(page: Page, actor_id: str) -> tuple[float, float]:
@@ -285,3 +288,46 @@ def test_sources_page(tab: Tab, base_url: str) -> None:
     assert rows.count() == len(outlets) >= 3
     assert page.get_by_role("cell", name="mirror.example").is_visible()
     tab.shot("sources")
+
+
+def test_sources_page_profiles_each_outlet(tab: Tab, base_url: str) -> None:
+    page = tab.page
+    page.goto(base_url + "/sources")
+    profiles = page.locator("#source-profiles .profile")
+    expected = page.request.get(base_url + "/api/sources").json()["profiles"]
+    assert profiles.count() == len(expected) >= 3
+    rfa = page.locator('.profile[data-source="rfa.org"]')
+    assert rfa.locator(".badge.kind").inner_text() == "news article"
+    assert "copy-000" in rfa.inner_text()  # the mirror's copy counts for the original outlet
+    assert page.locator(".profile .badge.kind", has_text="forum post").count() >= 1
+    assert page.locator(".naming td", has_text="“the military leader”").first.is_visible()
+    tab.shot("sources-profiles")
+
+
+def test_claims_board_verdicts_filter_and_links(tab: Tab, base_url: str) -> None:
+    page = tab.page
+    page.goto(base_url + "/")
+    page.get_by_role("link", name="Claims", exact=True).click()
+    page.wait_for_url("**/claims")
+    predicate = page.locator(".predicate", has_text=re.compile(r"^trips to Russia$"))
+    trips = page.locator("article.claim", has=predicate)
+    assert trips.count() == 1
+    assert trips.locator(".badge").inner_text() == "contested"
+    assert trips.locator(".statements tbody tr").count() >= 2
+    assert trips.locator(".explanation").inner_text()
+    king = page.locator("article.claim", has=page.locator("td.value", has_text="king"))
+    assert king.count() == 1 and king.locator(".badge").inner_text() == "corroborated"
+    verdicts = page.locator("article.claim").evaluate_all(
+        "nodes => nodes.map(n => n.dataset.verdict)"
+    )
+    order = ["contested", "corroborated", "changed-over-time", "single-source"]
+    assert verdicts == sorted(verdicts, key=order.index)
+    tab.shot("claims")
+    page.locator("#verdict-filter a.verdict-corroborated").click()
+    page.wait_for_url("**/claims?verdict=corroborated")
+    shown = page.locator("article.claim")
+    assert shown.count() >= 1
+    assert set(shown.evaluate_all("nodes => nodes.map(n => n.dataset.verdict)")) == {"corroborated"}
+    king.locator(".statements a").first.click()
+    page.wait_for_url("**/documents/*")
+    assert page.locator("#doctext").inner_text()

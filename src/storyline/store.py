@@ -7,8 +7,10 @@ transaction (see ``MIGRATIONS``); a newer one is refused rather than misread.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -192,6 +194,8 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+# how many earlier documents one shared passage is linked to (see Store.add_passages)
+MAX_PASSAGE_LINKS = 20
 
 
 @dataclass(frozen=True)
@@ -217,12 +221,40 @@ class StoredEvent:
     score: float
 
 
-def _stored_event(row: sqlite3.Row, parties: Sequence[sqlite3.Row]) -> StoredEvent:
+@dataclass(frozen=True)
+class EventKey:
+    """The few fields of a stored event that grouping it on a timeline needs.
+
+    ``parties`` is a JSON array of the parties (actors and recipients), each as its actor
+    id, else its country, else U+0001 followed by its name (``[null]`` for an event without
+    parties): the same few strings recur for events between the same parties, so a caller
+    can map each distinct string once.
+    """
+
+    id: int
+    document_id: str
+    type: str
+    date: str | None
+    parties: str
+
+
+# Every party of an event as one JSON array of [role, actor_id, name, country, sector], in
+# role then position order: one query gives the events of a page with their actors.
+_PARTIES_JSON = (
+    "(SELECT json_group_array(json_array(p.role, p.actor_id, p.name, p.country, p.sector)) "
+    "FROM (SELECT * FROM event_actors WHERE event_id = e.id ORDER BY role, position) p) "
+    "AS parties"
+)
+_EVENT_ORDER = "ORDER BY e.date IS NULL, e.date, e.document_id, e.seq"
+
+
+def _stored_event(row: sqlite3.Row) -> StoredEvent:
+    parties = json.loads(row["parties"]) if row["parties"] else []
     refs = {
         role: tuple(
-            ActorRef(p["name"], p["country"], p["sector"], p["actor_id"])
-            for p in parties
-            if p["role"] == role
+            ActorRef(name, country, sector, actor_id)
+            for kind, actor_id, name, country, sector in parties
+            if kind == role
         )
         for role in ("actor", "recipient")
     }
@@ -387,80 +419,62 @@ class Store:
 
     def iter_documents(self, *, full: bool = False) -> Iterator[Document]:
         """Stored documents in ingest order; ``full`` also loads actors, mentions, events and
-        claims (what source profiles and the document view need)."""
-        for row in self.conn.execute("SELECT * FROM documents ORDER BY rowid").fetchall():
-            doc = self._document(row)
-            yield self._with_analysis(doc) if full else doc
+        claims (what source profiles and the document view need). Loaded a few hundred
+        documents at a time, one query per table."""
+        rows = self.conn.execute("SELECT * FROM documents ORDER BY rowid").fetchall()
+        for start in range(0, len(rows), _ID_CHUNK):
+            yield from self._load(rows[start : start + _ID_CHUNK], full)
 
     def get_document(self, document_id: str, *, full: bool = False) -> Document | None:
         row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
-        if row is None:
-            return None
-        doc = self._document(row)
-        return self._with_analysis(doc) if full else doc
+        return None if row is None else self._load([row], full)[0]
 
-    def _with_analysis(self, doc: Document) -> Document:
-        mentions = tuple(
-            Mention(r["start"], r["end"], r["text"], r["actor_id"], r["sentence"])
-            for r in self.conn.execute(
-                "SELECT * FROM mentions WHERE document_id = ? ORDER BY start", (doc.id,)
-            )
-        )
-        counts: dict[str, int] = {}
-        for m in mentions:
-            counts[m.actor_id] = counts.get(m.actor_id, 0) + 1
-        actors = []
-        for actor_id, count in counts.items():
-            row = self.conn.execute("SELECT * FROM actors WHERE id = ?", (actor_id,)).fetchone()
-            if row is not None:
-                aliases = tuple(sorted({m.text for m in mentions if m.actor_id == actor_id}))
-                actors.append(
-                    Actor(row["id"], row["name"], row["kind"], row["country"], row["sector"],
-                          aliases, count)
-                )  # fmt: skip
-        events = tuple(e.event for e in self.events("e.document_id = ?", (doc.id,)))
-        return replace(
-            doc,
-            actors=tuple(actors),
-            mentions=mentions,
-            events=events,
-            claims=self.claims_of(doc.id),
-        )
+    def _load(self, rows: Sequence[sqlite3.Row], full: bool) -> list[Document]:
+        ids = [r["id"] for r in rows]
+        marks = ", ".join("?" * len(ids))
 
-    def _document(self, row: sqlite3.Row) -> Document:
-        doc_id = row["id"]
-        removed = tuple(
-            Removal(text=r["text"], reason=r["reason"], line=r["line"])
+        def of(table: str, order: str) -> dict[str, list[sqlite3.Row]]:
+            grouped: dict[str, list[sqlite3.Row]] = {}
             for r in self.conn.execute(
-                "SELECT * FROM removals WHERE document_id = ? ORDER BY seq", (doc_id,)
+                f"SELECT * FROM {table} WHERE document_id IN ({marks}) "
+                f"ORDER BY document_id, {order}",
+                ids,
+            ):
+                grouped.setdefault(r["document_id"], []).append(r)
+            return grouped
+
+        removals, repeats = of("removals", "seq"), of("repeats", "rowid")
+        dates = of("dates", "start, rowid")
+        docs = [
+            _document(
+                r, removals.get(r["id"], []), repeats.get(r["id"], []), dates.get(r["id"], [])
             )
-        )
-        repeats = tuple(
-            Repeat(line=r["line"], of_line=r["of_line"], similarity=r["similarity"])
-            for r in self.conn.execute("SELECT * FROM repeats WHERE document_id = ?", (doc_id,))
-        )
-        dates = tuple(
-            DateExpr(start=r["start"], end=r["end"], text=r["text"], value=r["value"])
+            for r in rows
+        ]
+        if not full:
+            return docs
+        mentions, claims = of("mentions", "start, rowid"), of("claims", "seq")
+        events: dict[str, list[Event]] = {}
+        for item in self.events(f"e.document_id IN ({marks})", ids):
+            events.setdefault(item.document_id, []).append(item.event)
+        names = {
+            r["actor_id"]: r
             for r in self.conn.execute(
-                "SELECT * FROM dates WHERE document_id = ? ORDER BY start", (doc_id,)
+                "SELECT DISTINCT a.*, a.id AS actor_id FROM actors a JOIN mentions m "
+                f"ON m.actor_id = a.id WHERE m.document_id IN ({marks})",
+                ids,
             )
-        )
-        return Document(
-            id=doc_id,
-            origin=row["origin"],
-            format=row["format"],
-            content_hash=row["content_hash"],
-            text=row["text"],
-            title=row["title"],
-            source=row["source"],
-            url=row["url"],
-            author=row["author"],
-            published=row["published"],
-            published_estimated=bool(row["published_estimated"]),
-            removed=removed,
-            repeats=repeats,
-            dates=dates,
-        )
+        }
+        return [
+            replace(
+                doc,
+                mentions=(found := tuple(_mention(m) for m in mentions.get(doc.id, []))),
+                actors=_document_actors(found, names),
+                events=tuple(events.get(doc.id, [])),
+                claims=tuple(_claim(c) for c in claims.get(doc.id, [])),
+            )
+            for doc in docs
+        ]
 
     def duplicate_of(self, document_id: str) -> tuple[str, float] | None:
         row = self.conn.execute(
@@ -501,11 +515,17 @@ class Store:
         )
 
     def add_passages(self, document_id: str, passages: Sequence[tuple[int, int]]) -> None:
-        """Record paragraph hashes ``(line, hash)`` and link passages other documents share."""
+        """Record paragraph hashes ``(line, hash)`` and link passages other documents share.
+
+        A passage is linked to its first ``MAX_PASSAGE_LINKS`` holders only: a line that every
+        document has (a wire footer) is boilerplate, and linking it to all would grow the table
+        with the square of the corpus.
+        """
         for line, value in passages:
             for row in self.conn.execute(
-                "SELECT document_id, line FROM passages WHERE hash = ? AND document_id != ?",
-                (value, document_id),
+                "SELECT document_id, line FROM passages WHERE hash = ? AND document_id != ? "
+                "ORDER BY rowid LIMIT ?",
+                (value, document_id, MAX_PASSAGE_LINKS),
             ):
                 self.conn.execute(
                     "INSERT INTO shared_passages VALUES (?, ?, ?, ?)",
@@ -560,28 +580,24 @@ class Store:
             "FROM actors a LEFT JOIN mentions m ON m.actor_id = a.id "
             "GROUP BY a.id ORDER BY mentions DESC, a.name"
         ).fetchall()
-        out = []
-        for row in rows:
-            aliases = [
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT alias FROM actor_aliases WHERE actor_id = ? ORDER BY alias",
-                    (row["id"],),
-                )
-            ]
-            out.append(
-                {
-                    "id": row["id"],
-                    "name": row["name"],
-                    "kind": row["kind"],
-                    "country": row["country"],
-                    "sector": row["sector"],
-                    "aliases": aliases,
-                    "mentions": row["mentions"],
-                    "documents": row["documents"],
-                }
-            )
-        return out
+        aliases: dict[str, list[str]] = {}
+        for alias in self.conn.execute(
+            "SELECT actor_id, alias FROM actor_aliases ORDER BY actor_id, alias"
+        ):
+            aliases.setdefault(alias[0], []).append(alias[1])
+        return [
+            {
+                "id": row["id"],
+                "name": row["name"],
+                "kind": row["kind"],
+                "country": row["country"],
+                "sector": row["sector"],
+                "aliases": aliases.get(row["id"], []),
+                "mentions": row["mentions"],
+                "documents": row["documents"],
+            }
+            for row in rows
+        ]
 
     # -- events ------------------------------------------------------------------------------
 
@@ -622,28 +638,80 @@ class Store:
                 ],
             )
 
-    def events(self, where: str = "", params: Sequence[object] = ()) -> list[StoredEvent]:
-        """Events with their document's source and date; ``where`` is built by views.py from
-        fixed clauses, never from request text (values go in ``params``)."""
+    def events(
+        self,
+        where: str = "",
+        params: Sequence[object] = (),
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[StoredEvent]:
+        """Events with their document's source and date, in date order; ``limit`` and
+        ``offset`` select one page in SQL. ``where`` is built by views.py from fixed clauses
+        over ``events e``, never from request text (values go in ``params``); the methods
+        below take the same clauses."""
+        page = " LIMIT ? OFFSET ?" if limit is not None else ""
         rows = self.conn.execute(
-            "SELECT e.*, d.source, d.title, d.published FROM events e "
+            f"SELECT e.*, d.source, d.title, d.published, {_PARTIES_JSON} FROM events e "
             "JOIN documents d ON d.id = e.document_id "
-            f"{'WHERE ' + where if where else ''} "
-            "ORDER BY e.date IS NULL, e.date, e.document_id, e.seq",
+            f"{'WHERE ' + where if where else ''} {_EVENT_ORDER}{page}",
+            (*params, *((limit, offset) if limit is not None else ())),
+        ).fetchall()
+        return [_stored_event(r) for r in rows]
+
+    def count_events(self, where: str = "", params: Sequence[object] = ()) -> int:
+        """How many events ``events(where, params)`` would give (same fixed clauses)."""
+        row = self.conn.execute(
+            f"SELECT COUNT(*) FROM events e {'WHERE ' + where if where else ''}",
+            tuple(params),
+        ).fetchone()
+        return int(row[0])
+
+    def events_by_id(self, ids: Sequence[int]) -> list[StoredEvent]:
+        """The events with these ids, in date order (ids are bound, in chunks)."""
+        out: list[StoredEvent] = []
+        for chunk in range(0, len(ids), _ID_CHUNK):
+            part = list(ids[chunk : chunk + _ID_CHUNK])
+            out += self.events(f"e.id IN ({', '.join('?' * len(part))})", part)
+        return sorted(out, key=_event_order) if len(ids) > _ID_CHUNK else out
+
+    def event_keys(self, where: str = "", params: Sequence[object] = ()) -> list[EventKey]:
+        """What the timeline groups events by, for the events ``events(where, params)`` would
+        give, in the same order, without building the events."""
+        rows = self.conn.execute(
+            "SELECT e.id, e.document_id, e.type, e.date, json_group_array("
+            " COALESCE(NULLIF(p.actor_id, ''), NULLIF(p.country, ''), char(1) || p.name)) "
+            "FROM events e LEFT JOIN event_actors p ON p.event_id = e.id "
+            f"{'WHERE ' + where if where else ''} GROUP BY e.id {_EVENT_ORDER}",
             tuple(params),
         ).fetchall()
-        parties: dict[int, list[sqlite3.Row]] = {}
-        ids = [r["id"] for r in rows]
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk : chunk + 500]
-            marks = ",".join("?" * len(part))
-            for p in self.conn.execute(
-                f"SELECT * FROM event_actors WHERE event_id IN ({marks}) "
-                "ORDER BY event_id, role, position",
-                part,
-            ):
-                parties.setdefault(p["event_id"], []).append(p)
-        return [_stored_event(r, parties.get(r["id"], [])) for r in rows]
+        return [EventKey(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def event_ids(
+        self, where: str = "", params: Sequence[object] = (), *, ordered: bool = False
+    ) -> list[int]:
+        """The ids of the events ``events(where, params)`` would give (in that order when
+        ``ordered``)."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT e.id FROM events e {'WHERE ' + where if where else ''} "
+                f"{_EVENT_ORDER if ordered else ''}",
+                tuple(params),
+            )
+        ]
+
+    def latest_events(self, count: int, statuses: Sequence[str]) -> list[StoredEvent]:
+        """The ``count`` newest dated events with one of ``statuses``, oldest first."""
+        marks = ", ".join("?" * len(statuses))
+        where = (
+            f"e.id IN (SELECT id FROM events WHERE date IS NOT NULL AND status IN ({marks}) "
+            "ORDER BY date DESC, id DESC LIMIT ?)"
+        )
+        return self.events(where, [*statuses, count])
+
+    def event_types(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT type FROM events ORDER BY type")]
 
     # -- claims --------------------------------------------------------------------------------
 
@@ -689,18 +757,25 @@ class Store:
 
     # -- search ------------------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        """Full-text search ranked by BM25, with a snippet whose matches are in [brackets]."""
+    def search(
+        self, query: str, limit: int = 20, *, marks: tuple[str, str] = ("[", "]")
+    ) -> list[SearchHit]:
+        """Full-text search ranked by BM25, with a snippet whose matches are between
+        ``marks`` (``[brackets]`` by default; pick characters that cannot occur in the text
+        when the snippet is parsed again). The best ``limit`` rows are ranked first and the
+        snippets computed for those only."""
         fts_query = _fts_query(query)
         if not fts_query:
             return []
         rows = self.conn.execute(
             "SELECT d.id, d.title, d.source, d.published, "
-            "snippet(documents_fts, 1, '[', ']', ' … ', 16) AS snip, "
+            "snippet(documents_fts, 1, ?, ?, ' … ', 16) AS snip, "
             "bm25(documents_fts) AS rank "
             "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
-            "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
-            (fts_query, limit),
+            "WHERE documents_fts MATCH ? AND documents_fts.rowid IN ("
+            " SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?"
+            ") ORDER BY rank LIMIT ?",
+            (marks[0], marks[1], fts_query, fts_query, limit, limit),
         ).fetchall()
         return [
             SearchHit(
@@ -713,6 +788,141 @@ class Store:
             )
             for r in rows
         ]
+
+    # -- what the web app shows --------------------------------------------------------------
+
+    def document_mentions(self, document_id: str) -> list[dict[str, Any]]:
+        """A document's actor mentions with the actor's canonical name and kind, in order."""
+        return [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT m.start, m.end, m.actor_id, a.name, a.kind FROM mentions m "
+                "JOIN actors a ON a.id = m.actor_id WHERE m.document_id = ? ORDER BY m.start",
+                (document_id,),
+            )
+        ]
+
+    def copies_of(self, document_id: str) -> list[str]:
+        """Documents marked as copies of this one."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT document_id FROM duplicates WHERE duplicate_of = ? ORDER BY document_id",
+                (document_id,),
+            )
+        ]
+
+    def period(self) -> tuple[str | None, str | None, int]:
+        """First and last publication dates, and how many of them are estimated."""
+        first, last, estimated = self.conn.execute(
+            "SELECT MIN(published), MAX(published), SUM(published_estimated) FROM documents "
+            "WHERE published IS NOT NULL"
+        ).fetchone()
+        return first, last, int(estimated or 0)
+
+    def outlet_counts(self) -> list[dict[str, Any]]:
+        """Per outlet ('' for none): documents, period, words, estimated dates, copies and
+        removed lines by reason; most documents first."""
+        reasons: dict[str, dict[str, int]] = {}
+        for row in self.conn.execute(
+            "SELECT COALESCE(d.source, '') AS source, r.reason, COUNT(*) AS n FROM removals r "
+            "JOIN documents d ON d.id = r.document_id GROUP BY 1, 2 ORDER BY 1, n DESC, r.reason"
+        ):
+            reasons.setdefault(row["source"], {})[row["reason"]] = row["n"]
+        rows = self.conn.execute(
+            "SELECT COALESCE(d.source, '') AS source, COUNT(*) AS documents, "
+            "MIN(d.published) AS first, MAX(d.published) AS last, SUM(d.word_count) AS words, "
+            "SUM(d.published_estimated) AS estimated, COUNT(dup.document_id) AS copies "
+            "FROM documents d LEFT JOIN duplicates dup ON dup.document_id = d.id "
+            "GROUP BY COALESCE(d.source, '') ORDER BY documents DESC, source"
+        ).fetchall()
+        return [{**dict(r), "removed": reasons.get(r["source"], {})} for r in rows]
+
+    def actor_pairs(self, actor_ids: Sequence[str], *, by: str) -> Counter[tuple[str, str]]:
+        """How many sentences (``by="sentence"``) or events (``by="event"``) name each pair
+        of these actors; pairs are sorted ``(a, b)`` with ``a < b``."""
+        counts: Counter[tuple[str, str]] = Counter()
+        if not actor_ids:
+            return counts
+        sql = _PAIR_QUERIES[by].format(marks=", ".join("?" * len(actor_ids)))
+        rows = self.conn.execute(sql, tuple(actor_ids))
+        for _, group in itertools.groupby(rows, key=lambda row: row[0]):
+            present = sorted({row[1] for row in group})
+            counts.update(itertools.combinations(present, 2))
+        return counts
+
+
+# (group, actor) rows ordered by group; {marks} is one "?" per actor id (the ids are bound)
+_PAIR_QUERIES = {
+    "sentence": (
+        "SELECT document_id || '#' || sentence, actor_id FROM mentions "
+        "WHERE actor_id IN ({marks}) ORDER BY document_id, sentence"
+    ),
+    "event": (
+        "SELECT event_id, actor_id FROM event_actors WHERE actor_id IN ({marks}) ORDER BY event_id"
+    ),
+}
+# bound parameters per statement when selecting events by id: well under SQLite's limit
+_ID_CHUNK = 500
+
+
+def _event_order(item: StoredEvent) -> tuple[bool, str, str, int]:
+    # a document's events get increasing ids in seq order: the order of ``events()``
+    return (item.event.date is None, item.event.date or "", item.document_id, item.id)
+
+
+def _document(
+    row: sqlite3.Row,
+    removals: Sequence[sqlite3.Row],
+    repeats: Sequence[sqlite3.Row],
+    dates: Sequence[sqlite3.Row],
+) -> Document:
+    return Document(
+        id=row["id"],
+        origin=row["origin"],
+        format=row["format"],
+        content_hash=row["content_hash"],
+        text=row["text"],
+        title=row["title"],
+        source=row["source"],
+        url=row["url"],
+        author=row["author"],
+        published=row["published"],
+        published_estimated=bool(row["published_estimated"]),
+        removed=tuple(
+            Removal(text=r["text"], reason=r["reason"], line=r["line"]) for r in removals
+        ),
+        repeats=tuple(
+            Repeat(line=r["line"], of_line=r["of_line"], similarity=r["similarity"])
+            for r in repeats
+        ),
+        dates=tuple(
+            DateExpr(start=r["start"], end=r["end"], text=r["text"], value=r["value"])
+            for r in dates
+        ),
+    )
+
+
+def _mention(row: sqlite3.Row) -> Mention:
+    return Mention(row["start"], row["end"], row["text"], row["actor_id"], row["sentence"])
+
+
+def _document_actors(
+    mentions: Sequence[Mention], actors: dict[str, sqlite3.Row]
+) -> tuple[Actor, ...]:
+    """The actors a document mentions, in order of first mention, each with the words the
+    document uses for it and how many times it does."""
+    counts: Counter[str] = Counter(m.actor_id for m in mentions)
+    out = []
+    for actor_id, count in counts.items():
+        row = actors.get(actor_id)
+        if row is not None:
+            aliases = tuple(sorted({m.text for m in mentions if m.actor_id == actor_id}))
+            out.append(
+                Actor(row["id"], row["name"], row["kind"], row["country"], row["sector"],
+                      aliases, count)
+            )  # fmt: skip
+    return tuple(out)
 
 
 def _claim(row: sqlite3.Row) -> Claim:

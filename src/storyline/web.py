@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
-import sqlite3
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,10 +26,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
+from pydantic import BaseModel
+from typing_extensions import TypedDict  # pydantic reads only this one on Python < 3.12
 
 from . import __version__, views
 from .errors import StoreError
-from .model import Document
+from .model import ClaimGroup, Document, Verdict
 from .settings import Settings
 from .store import Store, StoredEvent
 
@@ -44,12 +46,19 @@ PAGE_ROWS = 200
 SEARCH_ROWS = 50
 # actors drawn in the network by default: more than this makes an unreadable hairball
 NETWORK_NODES = 40
+# documents a source profile links on the sources page (the API lists them all): an outlet
+# of a large corpus has hundreds, and the page would list thousands of links
+PROFILE_DOCUMENTS = 12
 # entries on the overview page (top actors, latest events)
 OVERVIEW_ROWS = 10
-# corpus-wide views (filtered event lists, timelines, actors, the network) kept in memory per
-# database state: paging through one or reloading it is then a slice. 32 views over 10,000
-# entries each stay under ~100 MB.
-VIEW_CACHE_SIZE = 32
+# filtered views (a timeline's entries as event ids, an event list's ids) kept per database
+# state: paging through one or reloading it is then one small query. A timeline of 10,000
+# entries takes ~1.5 MB, so 64 of them stay under ~100 MB.
+FILTER_CACHE_SIZE = 64
+# corpus-wide views kept per database state (what every timeline is folded from, actors,
+# network, sources, claims, the overview): one each for the current state, and a spare set
+# for requests still answering from the previous one
+CORPUS_CACHE_SIZE = 16
 
 # Browsers refuse any script, style or frame not served by the app itself: even if some
 # article text slipped through unescaped, it could not run.
@@ -62,12 +71,31 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
+
+class Problem(BaseModel):
+    """Why a request was refused."""
+
+    detail: str
+
+
+# the 4xx answers routes give besides FastAPI's own 422 for a value of the wrong type
+BAD_FILTER: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "a date that is not YYYY[-MM[-DD]] or no such date"}
+}
+NO_WORDS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "a query without any word to search for"}
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "no document with this id"}
+}
+
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"at most {MAX_LIMIT}")]
 Offset = Annotated[int, Query(ge=0)]
 DateParam = Annotated[
     str | None, Query(max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")
 ]
 TextParam = Annotated[str | None, Query(max_length=200)]
+VerdictParam = Annotated[Verdict | None, Query(description="keep the groups with this verdict")]
 
 
 # -- the app ---------------------------------------------------------------------------------
@@ -88,6 +116,10 @@ def create_app(db_path: str, settings: Settings) -> FastAPI:
     )
     app.state.db_path = str(path)
     app.state.settings = settings
+    app.state.views = {
+        "filtered": ViewCache(FILTER_CACHE_SIZE),
+        "corpus": ViewCache(CORPUS_CACHE_SIZE),
+    }
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.middleware("http")(_security_headers)
     app.include_router(api)
@@ -113,16 +145,53 @@ async def _security_headers(
     return response
 
 
-def open_store(request: Request) -> Iterator[Store]:
+class ViewCache:
+    """Views kept per (view, key, database state), the ``size`` most recent.
+
+    Two per app (``app.state.views``: filtered views and corpus-wide ones); the lock only
+    guards the dictionary, never a computation, so one view may use another (the overview
+    uses the actors, a filtered timeline the corpus-wide timeline keys)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+class RequestStore(Store):
+    """The read-only store of one request: every query sees one snapshot of the database (a
+    read transaction), so an ingest committing meanwhile never shows half a change."""
+
+    def __init__(self, path: str, caches: dict[str, ViewCache]) -> None:
+        # read before the snapshot starts: a view cached under this state is never older
+        self.state = database_state(path)
+        self.caches = caches
+        super().__init__(path, readonly=True)
+        self.conn.execute("BEGIN")
+
+
+def open_store(request: Request) -> Iterator[RequestStore]:
     """One read-only connection per request, closed when the answer is sent."""
-    store = Store(request.app.state.db_path, readonly=True)
+    store = RequestStore(request.app.state.db_path, request.app.state.views)
     try:
         yield store
     finally:
         store.close()
 
 
-StoreDep = Annotated[Store, Depends(open_store)]
+StoreDep = Annotated[RequestStore, Depends(open_store)]
 
 
 @functools.cache
@@ -177,53 +246,11 @@ def search_query(q: str) -> str:
     return q
 
 
-# -- fixed queries the store does not offer yet ----------------------------------------------
-
-_DOCUMENT_MENTIONS = (
-    "SELECT m.start, m.end, m.actor_id, a.name, a.kind FROM mentions m "
-    "JOIN actors a ON a.id = m.actor_id WHERE m.document_id = ? ORDER BY m.start"
-)
-_COPIES_OF = "SELECT document_id FROM duplicates WHERE duplicate_of = ? ORDER BY document_id"
-_SOURCES = (
-    "SELECT COALESCE(d.source, '') AS source, COUNT(*) AS documents, "
-    "MIN(d.published) AS first, MAX(d.published) AS last, SUM(d.word_count) AS words, "
-    "SUM(d.published_estimated) AS estimated, COUNT(dup.document_id) AS copies "
-    "FROM documents d LEFT JOIN duplicates dup ON dup.document_id = d.id "
-    "GROUP BY COALESCE(d.source, '') ORDER BY documents DESC, source"
-)
-_REMOVAL_REASONS = (
-    "SELECT COALESCE(d.source, '') AS source, r.reason, COUNT(*) AS n FROM removals r "
-    "JOIN documents d ON d.id = r.document_id GROUP BY 1, 2 ORDER BY 1, n DESC, r.reason"
-)
-_PERIOD = (
-    "SELECT MIN(published), MAX(published), SUM(published_estimated) FROM documents "
-    "WHERE published IS NOT NULL"
-)
-# the newest dated events that happened (statuses and count are bound parameters)
-_LATEST_EVENTS = (
-    "e.id IN (SELECT id FROM events WHERE date IS NOT NULL "
-    f"AND status IN ({', '.join('?' * len(views.HAPPENED))}) ORDER BY date DESC, id DESC LIMIT ?)"
-)
-_EVENT_TYPES = "SELECT DISTINCT type FROM events ORDER BY type"
-# (group, actor) rows for the network; {marks} is one "?" per actor id (ids are bound)
-_SENTENCE_ACTORS = (
-    "SELECT document_id || '#' || sentence, actor_id FROM mentions "
-    "WHERE actor_id IN ({marks}) ORDER BY document_id, sentence"
-)
-_EVENT_ACTORS = (
-    "SELECT event_id, actor_id FROM event_actors WHERE actor_id IN ({marks}) ORDER BY event_id"
-)
-
-
-def _rows(store: Store, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
-    return store.conn.execute(sql, tuple(params)).fetchall()
+# -- corpus summaries --------------------------------------------------------------------------
 
 
 def sources_table(store: Store) -> list[dict[str, Any]]:
     """Per outlet: documents, period, words, copies and a summary of removed-line reasons."""
-    reasons: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in _rows(store, _REMOVAL_REASONS):
-        reasons[row["source"]][row["reason"]] = row["n"]
     return [
         {
             "source": row["source"] or None,
@@ -233,33 +260,32 @@ def sources_table(store: Store) -> list[dict[str, Any]]:
             "words": row["words"],
             "estimated_dates": row["estimated"],
             "copies": row["copies"],
-            "removed": reasons.get(row["source"], {}),
+            "removed": row["removed"],
         }
-        for row in _rows(store, _SOURCES)
+        for row in store.outlet_counts()
     ]
 
 
-def overview(store: Store) -> dict[str, Any]:
-    first, last, estimated = _rows(store, _PERIOD)[0]
-    latest = store.events(_LATEST_EVENTS, [*views.HAPPENED, OVERVIEW_ROWS])
+def overview(store: RequestStore) -> dict[str, Any]:
+    first, last, estimated = store.period()
+    latest = store.latest_events(OVERVIEW_ROWS, views.HAPPENED)
     return {
         "documents": store.count("documents"),
         "actors": store.count("actors"),
         "events": store.count("events"),
-        "period": {"first": first, "last": last, "estimated": int(estimated or 0)},
+        "period": {"first": first, "last": last, "estimated": estimated},
         "sources": sources_of(store),
         "top_actors": actors_of(store)[:OVERVIEW_ROWS],
         "latest_events": [event_json(e) for e in reversed(latest)],
     }
 
 
-def network(store: Store, nodes: int) -> dict[str, Any]:
+def network(store: RequestStore, nodes: int) -> dict[str, Any]:
     """Actors (most mentioned first) and their co-occurrence: same sentence, same event."""
     kept = [a for a in actors_of(store) if a["mentions"] or a["documents"]][:nodes]
     ids = sorted(a["id"] for a in kept)
-    marks = ", ".join("?" * len(ids))
-    sentences = _pairs(store, _SENTENCE_ACTORS.format(marks=marks), ids)
-    events = _pairs(store, _EVENT_ACTORS.format(marks=marks), ids)
+    sentences = store.actor_pairs(ids, by="sentence")
+    events = store.actor_pairs(ids, by="event")
     edges = [
         {
             "source": a,
@@ -274,17 +300,24 @@ def network(store: Store, nodes: int) -> dict[str, Any]:
     return {"nodes": [{f: a[f] for f in fields} for a in kept], "edges": edges}
 
 
-def _pairs(store: Store, sql: str, ids: Sequence[str]) -> Counter[tuple[str, str]]:
-    """How many groups (sentences, events) name each pair of actors; ``sql`` yields
-    ``(group, actor)`` rows ordered by group."""
-    counts: Counter[tuple[str, str]] = Counter()
-    if not ids:
-        return counts
-    rows = store.conn.execute(sql, tuple(ids))
-    for _, group in itertools.groupby(rows, key=lambda row: row[0]):
-        present = sorted({row[1] for row in group})
-        counts.update(itertools.combinations(present, 2))
-    return counts
+# verdicts in the order the claims board shows them: disagreements and agreements first
+VERDICT_ORDER: tuple[Verdict, ...] = (
+    "contested",
+    "corroborated",
+    "changed-over-time",
+    "single-source",
+)
+
+
+def claim_board(store: Store) -> tuple[ClaimGroup, ...]:
+    """Every claim group, contested and corroborated first (stable within a verdict)."""
+    groups = views.claim_groups(store)
+    return tuple(sorted(groups, key=lambda g: VERDICT_ORDER.index(g.verdict)))
+
+
+def profiles(store: RequestStore) -> tuple[dict[str, Any], ...]:
+    """Source profiles (kind, period, events, claims, exclusive claims, naming) as JSON."""
+    return tuple(p.to_json() for p in views.source_profiles(store, claims_of(store)))
 
 
 # -- cached views ------------------------------------------------------------------------------
@@ -306,77 +339,111 @@ def database_state(path: str) -> DatabaseState:
     return tuple(state)
 
 
-def _timeline_view(store: Store, flt: Any) -> tuple[views.TimelineEntry, ...]:
-    return tuple(views.timeline(store, flt))
+def _timeline_view(store: RequestStore, flt: Any) -> tuple[views.TimelineSlot, ...]:
+    keys: views.TimelineKeys = cached(store, "timeline-keys")
+    return tuple(views.timeline_index(store, flt, keys))
 
 
-def _events_view(store: Store, flt: Any) -> tuple[StoredEvent, ...]:
-    return tuple(views.events(store, flt))
+def _events_view(store: RequestStore, flt: Any) -> tuple[int, ...]:
+    return tuple(store.event_ids(*views.where_clause(flt), ordered=True))
 
 
-def _actors_view(store: Store, _: Any) -> tuple[dict[str, Any], ...]:
+def _timeline_keys_view(store: RequestStore, _: Any) -> views.TimelineKeys:
+    return views.timeline_keys(store)
+
+
+def _actors_view(store: RequestStore, _: Any) -> tuple[dict[str, Any], ...]:
     return tuple(store.actors())
 
 
-def _network_view(store: Store, nodes: Any) -> dict[str, Any]:
+def _network_view(store: RequestStore, nodes: Any) -> dict[str, Any]:
     return network(store, int(nodes))
 
 
-def _sources_view(store: Store, _: Any) -> tuple[dict[str, Any], ...]:
+def _sources_view(store: RequestStore, _: Any) -> tuple[dict[str, Any], ...]:
     return tuple(sources_table(store))
 
 
-def _overview_view(store: Store, _: Any) -> dict[str, Any]:
+def _overview_view(store: RequestStore, _: Any) -> dict[str, Any]:
     return overview(store)
 
 
-_VIEWS: dict[str, Callable[[Store, Any], Any]] = {
+def _claims_view(store: RequestStore, _: Any) -> tuple[ClaimGroup, ...]:
+    return claim_board(store)
+
+
+def _profiles_view(store: RequestStore, _: Any) -> tuple[dict[str, Any], ...]:
+    return profiles(store)
+
+
+_VIEWS: dict[str, Callable[[RequestStore, Any], Any]] = {
     "timeline": _timeline_view,
+    "timeline-keys": _timeline_keys_view,
     "events": _events_view,
     "actors": _actors_view,
     "network": _network_view,
     "sources": _sources_view,
     "overview": _overview_view,
+    "claims": _claims_view,
+    "profiles": _profiles_view,
 }
 
 
-@functools.lru_cache(maxsize=VIEW_CACHE_SIZE)
-def _cached_view(path: str, state: DatabaseState, view: str, key: Hashable) -> Any:
-    with Store(path, readonly=True) as store:
-        return _VIEWS[view](store, key)
+_FILTERED = frozenset({"timeline", "events"})
 
 
-def cached(store: Store, view: str, key: Hashable = None) -> Any:
+def cached(store: RequestStore, view: str, key: Hashable = None) -> Any:
     """A corpus-wide view of the store, computed once per key and database state."""
-    return _cached_view(store.path, database_state(store.path), view, key)
+    cache = store.caches["filtered" if view in _FILTERED else "corpus"]
+    return cache.get((view, key, store.state), lambda: _VIEWS[view](store, key))
 
 
-def timeline_of(store: Store, flt: views.EventFilter) -> tuple[views.TimelineEntry, ...]:
-    found: tuple[views.TimelineEntry, ...] = cached(store, "timeline", flt)
+def timeline_of(store: RequestStore, flt: views.EventFilter) -> tuple[views.TimelineSlot, ...]:
+    """The timeline's entries (without their events) for a filter: see ``timeline_page``."""
+    found: tuple[views.TimelineSlot, ...] = cached(store, "timeline", flt)
     return found
 
 
-def events_of(store: Store, flt: views.EventFilter) -> tuple[StoredEvent, ...]:
-    found: tuple[StoredEvent, ...] = cached(store, "events", flt)
+def timeline_page(
+    store: RequestStore, flt: views.EventFilter, limit: int, offset: int
+) -> tuple[int, list[views.TimelineEntry]]:
+    """How many timeline entries match, and one page of them with their reports loaded."""
+    slots = timeline_of(store, flt)
+    return len(slots), views.timeline_entries(store, slots[offset:][:limit])
+
+
+def events_of(store: RequestStore, flt: views.EventFilter) -> tuple[int, ...]:
+    """The ids of the events a filter keeps, in date order."""
+    found: tuple[int, ...] = cached(store, "events", flt)
     return found
 
 
-def actors_of(store: Store) -> tuple[dict[str, Any], ...]:
+def actors_of(store: RequestStore) -> tuple[dict[str, Any], ...]:
     found: tuple[dict[str, Any], ...] = cached(store, "actors")
     return found
 
 
-def sources_of(store: Store) -> tuple[dict[str, Any], ...]:
+def sources_of(store: RequestStore) -> tuple[dict[str, Any], ...]:
     found: tuple[dict[str, Any], ...] = cached(store, "sources")
     return found
 
 
-def overview_of(store: Store) -> dict[str, Any]:
+def profiles_of(store: RequestStore) -> tuple[dict[str, Any], ...]:
+    found: tuple[dict[str, Any], ...] = cached(store, "profiles")
+    return found
+
+
+def claims_of(store: RequestStore) -> tuple[ClaimGroup, ...]:
+    found: tuple[ClaimGroup, ...] = cached(store, "claims")
+    return found
+
+
+def overview_of(store: RequestStore) -> dict[str, Any]:
     found: dict[str, Any] = cached(store, "overview")
     return found
 
 
-def network_of(store: Store, nodes: int) -> dict[str, Any]:
+def network_of(store: RequestStore, nodes: int) -> dict[str, Any]:
     found: dict[str, Any] = cached(store, "network", nodes)
     return found
 
@@ -398,7 +465,7 @@ class Mark:
 def document_marks(store: Store, doc: Document, events: Sequence[StoredEvent]) -> list[Mark]:
     marks = [
         Mark(r["start"], r["end"], "actor", f"{r['name']} ({r['kind']})", r["actor_id"])
-        for r in _rows(store, _DOCUMENT_MENTIONS, (doc.id,))
+        for r in store.document_mentions(doc.id)
     ]
     marks += [Mark(d.start, d.end, "date", d.value) for d in doc.dates]
     for item in events:
@@ -471,13 +538,13 @@ def document_json(store: Store, doc: Document, events: Sequence[StoredEvent]) ->
     row = doc.to_json()
     row["mentions"] = [
         {"start": r["start"], "end": r["end"], "actor_id": r["actor_id"], "name": r["name"]}
-        for r in _rows(store, _DOCUMENT_MENTIONS, (doc.id,))
+        for r in store.document_mentions(doc.id)
     ]
     row["events"] = [event_json(e) for e in events]
     row["duplicate_of"] = (
         {"id": duplicate[0], "similarity": round(duplicate[1], 3)} if duplicate else None
     )
-    row["copies"] = [r[0] for r in _rows(store, _COPIES_OF, (doc.id,))]
+    row["copies"] = store.copies_of(doc.id)
     row["shared_passages"] = [
         {"document": other, "line": line, "other_line": other_line, "text": _line(lines, line)}
         for other, line, other_line in store.shared_passages(doc.id)
@@ -514,11 +581,17 @@ def event_label(item: StoredEvent) -> str:
     return f"{ev.type}{status}: {who}" + (f" → {whom}" if whom else "")
 
 
-def search_snippet(snippet: str) -> Markup:
-    """The store's snippet with its [bracketed] matches as <mark>, every piece escaped."""
+# Markers around search matches in the snippets the HTML page parses: private-use characters
+# that article text does not contain, so a literal "[" in an article is never taken for one.
+HIGHLIGHT = ("\ue000", "\ue001")
+
+
+def search_snippet(snippet: str, marks: tuple[str, str] = ("[", "]")) -> Markup:
+    """The store's snippet with its marked matches as <mark>, every piece escaped."""
+    opening, closing = marks
     pieces: list[Markup] = []
-    for part in snippet.split("["):
-        match, bracket, rest = part.partition("]")
+    for part in snippet.split(opening):
+        match, bracket, rest = part.partition(closing)
         if bracket:
             pieces.append(Markup("<mark>{}</mark>").format(match))
             pieces.append(escape(rest))
@@ -527,18 +600,267 @@ def search_snippet(snippet: str) -> Markup:
     return Markup("").join(pieces)
 
 
+# -- the JSON API's answers, as the OpenAPI schema documents them ---------------------------
+
+
+class HitJson(TypedDict):
+    id: str
+    title: str | None
+    source: str | None
+    published: str | None
+    snippet: str
+    rank: float
+
+
+class SearchAnswer(TypedDict):
+    query: str
+    hits: list[HitJson]
+
+
+class EventJson(TypedDict):
+    id: int
+    title: str | None
+    date: str | None
+    type: str
+    mode: str | None
+    status: str
+    actor: str
+    recipient: str
+    context: list[str]
+    location: str | None
+    source: str | None
+    document: str
+    score: float
+    confidence: float
+    sentence: str
+
+
+class EventsAnswer(TypedDict):
+    total: int
+    events: list[EventJson]
+
+
+class TimelineJson(TypedDict):
+    date: str | None
+    type: str
+    mode: str | None
+    actor: str
+    recipient: str
+    location: str | None
+    reports: int
+    sources: list[str]
+    documents: list[str]
+    sentence: str
+
+
+class TimelineAnswer(TypedDict):
+    total: int
+    entries: list[TimelineJson]
+
+
+class ActorJson(TypedDict):
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    sector: str | None
+    aliases: list[str]
+    mentions: int
+    documents: int
+
+
+class ActorsAnswer(TypedDict):
+    total: int
+    actors: list[ActorJson]
+
+
+class NodeJson(TypedDict):
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    sector: str | None
+    mentions: int
+    documents: int
+
+
+class EdgeJson(TypedDict):
+    source: str
+    target: str
+    sentences: int
+    events: int
+    weight: int
+
+
+class NetworkAnswer(TypedDict):
+    nodes: list[NodeJson]
+    edges: list[EdgeJson]
+
+
+class OutletJson(TypedDict):
+    source: str | None
+    documents: int
+    first: str | None
+    last: str | None
+    words: int
+    estimated_dates: int
+    copies: int
+    removed: dict[str, int]
+
+
+class NameJson(TypedDict):
+    name: str
+    count: int
+
+
+class ProfileJson(TypedDict):
+    source: str
+    kind: str
+    documents: list[str]
+    period: list[str | None]
+    events: int
+    claims: int
+    exclusive_claims: int
+    naming: dict[str, list[NameJson]]
+
+
+class SourcesAnswer(TypedDict):
+    sources: list[OutletJson]
+    profiles: list[ProfileJson]
+
+
+class StatementJson(TypedDict):
+    document: str
+    source: str
+    value: str
+    as_of: str | None
+    sentence: str
+
+
+class ClaimGroupJson(TypedDict):
+    id: str
+    subject: str
+    predicate: str
+    statements: list[StatementJson]
+    verdict: Verdict
+    explanation: str
+
+
+class ClaimsAnswer(TypedDict):
+    total: int
+    claims: list[ClaimGroupJson]
+
+
+class PeriodJson(TypedDict):
+    first: str | None
+    last: str | None
+    estimated: int
+
+
+class OverviewAnswer(TypedDict):
+    documents: int
+    actors: int
+    events: int
+    period: PeriodJson
+    sources: list[OutletJson]
+    top_actors: list[ActorJson]
+    latest_events: list[EventJson]
+
+
+class RemovalJson(TypedDict):
+    text: str
+    reason: str
+    line: int | None
+
+
+class RepeatJson(TypedDict):
+    line: int
+    of_line: int
+    similarity: float
+
+
+class DocumentActorJson(TypedDict):
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    sector: str | None
+    aliases: list[str]
+    mentions: int
+
+
+class DateJson(TypedDict):
+    start: int
+    end: int
+    text: str
+    value: str
+
+
+class ClaimJson(TypedDict):
+    kind: str
+    subject: str
+    predicate: str
+    value: str
+    object: str | None
+    as_of: str | None
+    polarity: bool
+    sentence: str
+
+
+class MentionJson(TypedDict):
+    start: int
+    end: int
+    actor_id: str
+    name: str
+
+
+class DuplicateJson(TypedDict):
+    id: str
+    similarity: float
+
+
+class SharedJson(TypedDict):
+    document: str
+    line: int
+    other_line: int
+    text: str
+
+
+class DocumentAnswer(TypedDict):
+    id: str
+    title: str | None
+    source: str | None
+    url: str | None
+    author: str | None
+    published: str | None
+    published_estimated: bool
+    origin: str
+    format: str
+    text: str
+    removed: list[RemovalJson]
+    repeats: list[RepeatJson]
+    actors: list[DocumentActorJson]
+    events: list[EventJson]
+    dates: list[DateJson]
+    claims: list[ClaimJson]
+    mentions: list[MentionJson]
+    duplicate_of: DuplicateJson | None
+    copies: list[str]
+    shared_passages: list[SharedJson]
+
+
 # -- JSON API --------------------------------------------------------------------------------
 
 api = APIRouter(prefix="/api", tags=["api"])
 
 
-@api.get("/overview")
+@api.get("/overview", response_model=OverviewAnswer)
 def api_overview(store: StoreDep) -> dict[str, Any]:
     """Document and actor counts, the period covered, sources, top actors, latest events."""
     return overview_of(store)
 
 
-@api.get("/search")
+@api.get("/search", responses=NO_WORDS, response_model=SearchAnswer)
 def api_search(
     store: StoreDep, q: Annotated[str, Query(min_length=1, max_length=500)], limit: Limit = 20
 ) -> dict[str, Any]:
@@ -560,7 +882,7 @@ def api_search(
     }
 
 
-@api.get("/events")
+@api.get("/events", responses=BAD_FILTER, response_model=EventsAnswer)
 def api_events(
     store: StoreDep,
     actor: TextParam = None,
@@ -571,11 +893,12 @@ def api_events(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """PLOVER events that happened (or were promised), in date order."""
-    found = events_of(store, event_filter(actor, type, since, until))
-    return {"total": len(found), "events": [event_json(e) for e in found[offset:][:limit]]}
+    ids = events_of(store, event_filter(actor, type, since, until))
+    found = store.events_by_id(ids[offset:][:limit])
+    return {"total": len(ids), "events": [event_json(e) for e in found]}
 
 
-@api.get("/timeline")
+@api.get("/timeline", responses=BAD_FILTER, response_model=TimelineAnswer)
 def api_timeline(
     store: StoreDep,
     actor: TextParam = None,
@@ -586,30 +909,43 @@ def api_timeline(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Dated events in order, one entry per event citing every report of it."""
-    entries = timeline_of(store, event_filter(actor, type, since, until))
-    return {"total": len(entries), "entries": [e.row() for e in entries[offset:][:limit]]}
+    total, entries = timeline_page(store, event_filter(actor, type, since, until), limit, offset)
+    return {"total": total, "entries": [e.row() for e in entries]}
 
 
-@api.get("/actors")
+@api.get("/actors", response_model=ActorsAnswer)
 def api_actors(store: StoreDep, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     """Canonical actors with aliases and mention counts, most mentioned first."""
     found = actors_of(store)
     return {"total": len(found), "actors": list(found[offset:][:limit])}
 
 
-@api.get("/network")
+@api.get("/network", response_model=NetworkAnswer)
 def api_network(store: StoreDep, limit: Limit = NETWORK_NODES) -> dict[str, Any]:
     """The most mentioned actors and their co-occurrence in sentences and events."""
     return network_of(store, limit)
 
 
-@api.get("/sources")
+@api.get("/sources", response_model=SourcesAnswer)
 def api_sources(store: StoreDep) -> dict[str, Any]:
-    """Per outlet: documents, period covered, copies and removed-line reasons."""
-    return {"sources": list(sources_of(store))}
+    """Per outlet: documents, period covered, copies and removed-line reasons (``sources``);
+    and per independent outlet (copies count for their original's): the kind of page, the
+    events and claims it reports, the claims only it makes, and how it names the key actors
+    (``profiles``)."""
+    return {"sources": list(sources_of(store)), "profiles": list(profiles_of(store))}
 
 
-@api.get("/documents/{document_id:path}")
+@api.get("/claims", response_model=ClaimsAnswer)
+def api_claims(
+    store: StoreDep, verdict: VerdictParam = None, limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
+    """Claim groups across documents with their verdict and its explanation, contested and
+    corroborated first; ``verdict`` keeps one verdict."""
+    groups = [g for g in claims_of(store) if verdict is None or g.verdict == verdict]
+    return {"total": len(groups), "claims": [g.to_json() for g in groups[offset:][:limit]]}
+
+
+@api.get("/documents/{document_id:path}", responses=NOT_FOUND, response_model=DocumentAnswer)
 def api_document(store: StoreDep, document_id: str) -> dict[str, Any]:
     """One document: cleaned text, removed lines, dates, mentions, events, copies."""
     doc = store.get_document(document_id)
@@ -637,8 +973,8 @@ def page_search(request: Request, store: StoreDep, q: TextParam = None) -> Respo
         return render(request, "search.html", context, status=400)
     if query:
         context["hits"] = [
-            {"hit": h, "snippet": search_snippet(h.snippet)}
-            for h in store.search(query, limit=SEARCH_ROWS)
+            {"hit": h, "snippet": search_snippet(h.snippet, HIGHLIGHT)}
+            for h in store.search(query, limit=SEARCH_ROWS, marks=HIGHLIGHT)
         ]
     return render(request, "search.html", context)
 
@@ -681,21 +1017,21 @@ def page_timeline(
         "form": form,
         "offset": offset,
         "pages": {},
-        "types": [r[0] for r in _rows(store, _EVENT_TYPES)],
+        "types": store.event_types(),
         "actors": actors_of(store),
         "entries": [],
         "total": 0,
         "error": None,
     }
     try:
-        entries = timeline_of(store, event_filter(actor, type, since, until))
+        total, entries = timeline_page(
+            store, event_filter(actor, type, since, until), PAGE_ROWS, offset
+        )
     except HTTPException as exc:
         context["error"] = exc.detail
         return render(request, "timeline.html", context, status=400)
     context.update(
-        entries=entries[offset:][:PAGE_ROWS],
-        total=len(entries),
-        pages=_page_links("/timeline", form, offset, len(entries)),
+        entries=entries, total=total, pages=_page_links("/timeline", form, offset, total)
     )
     return render(request, "timeline.html", context)
 
@@ -719,4 +1055,28 @@ def page_actors(request: Request, store: StoreDep) -> Response:
 
 @pages.get("/sources")
 def page_sources(request: Request, store: StoreDep) -> Response:
-    return render(request, "sources.html", {"page": "sources", "sources": sources_of(store)})
+    context = {
+        "page": "sources",
+        "sources": sources_of(store),
+        "profiles": profiles_of(store),
+        "shown": PROFILE_DOCUMENTS,
+    }
+    return render(request, "sources.html", context)
+
+
+@pages.get("/claims")
+def page_claims(request: Request, store: StoreDep, verdict: TextParam = None) -> Response:
+    wanted = (verdict or "").strip()
+    groups = claims_of(store)
+    context: dict[str, Any] = {
+        "page": "claims",
+        "verdicts": VERDICT_ORDER,
+        "verdict": wanted,
+        "counts": Counter(g.verdict for g in groups),
+        "groups": [g for g in groups if not wanted or g.verdict == wanted],
+        "error": None,
+    }
+    if wanted and wanted not in VERDICT_ORDER:
+        context.update(groups=[], error=f"No verdict {wanted!r}: use one of the filters below.")
+        return render(request, "claims.html", context, status=400)
+    return render(request, "claims.html", context)
