@@ -78,7 +78,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"  {store.count('documents')} documents, {store.count('removals')} removed lines "
             f"kept with their reasons, {store.count('duplicates')} near-duplicates, "
-            f"{store.count('dates')} date expressions, {store.count('actors')} actors"
+            f"{store.count('dates')} date expressions, {store.count('actors')} actors, "
+            f"{store.count('events')} events, {store.count('claims')} claims"
         )
         top = store.actors()[:8]
         if top:
