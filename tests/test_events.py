@@ -404,3 +404,14 @@ def test_a_date_of_its_own_is_still_the_event_date(nlp: Language) -> None:
     dates = (DateExpr(start, start + 10, "March 2019", "2019-03"),)
     event = best(code_events(nlp(text), (), (), dates, datetime.date(2024, 5, 2), Settings()))
     assert (event.date, event.date_text) == ("2019-03", "March 2019")
+
+
+def test_a_pronouns_body_belongs_to_the_country_of_the_one_it_refers_to(
+    code_with_actors: Coder,
+) -> None:
+    text = (
+        "Peruvian President Dina Boluarte flew to Brasilia on Monday. "
+        "Her government deployed troops to the southern border the same week."
+    )
+    event = next(e for e in code_with_actors(text) if e.type == "MOBILIZE")
+    assert [(a.country, a.sector) for a in event.actors] == [("PER", "GOV")]

@@ -203,6 +203,9 @@ class Parties:
         mention = self._mention_in(head.idx, head.idx + len(head))
         if mention is not None:
             return self._with_country(self._ref(mention), [*phrase, *_attached(head)])
+        owned = self._owned_body(head, phrase)
+        if owned is not None:
+            return owned
         for tokens in (list(phrase), _attached(head), _attached(head, _WHERE_PREPS)):
             mention = self._mention_among(tokens)
             if mention is not None:
@@ -213,6 +216,18 @@ class Parties:
         if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "PERSON", "GPE"):
             return ActorRef(_name(phrase), None, sector_in(list(phrase)))
         return None
+
+    def _owned_body(self, head: Token, phrase: Span) -> ActorRef | None:
+        """ "his military", "their government": the body of the actor the pronoun refers to,
+        in that actor's country, with the sector the noun names."""
+        owner = next((c for c in head.children if c.dep_ == "poss" and c.lower_ in _PRONOUNS), None)
+        sector = sector_in([head]) if owner is not None else None
+        if owner is None or sector is None:
+            return None
+        who = self.before(owner)
+        if who is None or who.country is None:
+            return None
+        return ActorRef(_name(phrase), who.country, sector)
 
     def first_in(self, tokens: Sequence[Token]) -> ActorRef | None:
         """The first actor named in a token sequence (pronouns aside), for a missing slot."""
