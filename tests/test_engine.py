@@ -180,7 +180,7 @@ def test_results_come_back_in_order_with_a_bounded_window() -> None:
 
     def result(batch: list[int]) -> list[Any]:
         in_flight.remove(batch[0])
-        return [engine._Failure(f"b{batch[0]}", "r")]
+        return [InputError(f"b{batch[0]}", "r")]
 
     batches: Iterator[list[int]] = ([n] for n in range(10))
     out = list(engine._in_order(batches, submit, result, window=3))

@@ -25,7 +25,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
 
@@ -63,34 +63,10 @@ T = TypeVar("T")
 # -- results that cross process boundaries -------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Failure:
-    """An InputError in a form that pickles (the exception's own constructor takes two
-    arguments, which the default exception pickling does not replay)."""
-
-    source: str
-    reason: str
-
-
-_Portable = Document | _Failure
-
-
-def _process_portable(batch: list[RawDocument], settings: Settings) -> list[_Portable]:
-    """``pipeline.process`` with errors turned into picklable records: what workers run."""
-    return [
-        _Failure(o.source, o.reason) if isinstance(o, InputError) else o
-        for o in pipeline.process(batch, settings)
-    ]
-
-
-def _restore(results: list[_Portable]) -> list[Outcome]:
-    return [InputError(r.source, r.reason) if isinstance(r, _Failure) else r for r in results]
-
-
 def _in_order(
     items: Iterable[T],
     submit: Callable[[T], Any],
-    result: Callable[[Any], list[_Portable]],
+    result: Callable[[Any], list[Outcome]],
     window: int,
 ) -> Iterator[list[Outcome]]:
     """Submit items keeping at most ``window`` in flight; yield results in submission order."""
@@ -98,9 +74,9 @@ def _in_order(
     for item in items:
         pending.append(submit(item))
         if len(pending) >= window:
-            yield _restore(result(pending.popleft()))
+            yield result(pending.popleft())
     while pending:
-        yield _restore(result(pending.popleft()))
+        yield result(pending.popleft())
 
 
 def default_workers() -> int:
@@ -133,10 +109,10 @@ def process_pool_runner(
         )
         try:
 
-            def submit(batch: list[RawDocument]) -> Future[list[_Portable]]:
-                return pool.submit(_process_portable, batch, settings)
+            def submit(batch: list[RawDocument]) -> Future[list[Outcome]]:
+                return pool.submit(pipeline.process, batch, settings)
 
-            def result(future: Future[list[_Portable]]) -> list[_Portable]:
+            def result(future: Future[list[Outcome]]) -> list[Outcome]:
                 return future.result()
 
             yield from _in_order(batches, submit, result, WINDOW_PER_WORKER * count)
@@ -150,7 +126,7 @@ def process_pool_runner(
 
 
 class _DaskFuture(Protocol):
-    def result(self) -> list[_Portable]: ...
+    def result(self) -> list[Outcome]: ...
 
 
 def dask_runner(scheduler: str | None = None, workers: int | None = None) -> BatchRunner:
@@ -172,10 +148,10 @@ def dask_runner(scheduler: str | None = None, workers: int | None = None) -> Bat
             window = WINDOW_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
 
             def submit(batch: list[RawDocument]) -> _DaskFuture:
-                future: _DaskFuture = client.submit(_process_portable, batch, settings, pure=False)
+                future: _DaskFuture = client.submit(pipeline.process, batch, settings, pure=False)
                 return future
 
-            def result(future: _DaskFuture) -> list[_Portable]:
+            def result(future: _DaskFuture) -> list[Outcome]:
                 return future.result()
 
             yield from _in_order(batches, submit, result, window)
@@ -293,7 +269,9 @@ def write_parquet_dataset(
     report = _reporter(summary, on_error)
 
     def good_batches() -> Iterator[list[RawDocument]]:
-        for batch in _chunks(read_paths(paths, settings, stdin), settings.spacy_batch_size):
+        for batch in pipeline.batches(
+            read_paths(paths, settings, stdin), settings.spacy_batch_size
+        ):
             raws = []
             for item in batch:
                 summary.inputs.add(
@@ -345,39 +323,8 @@ def load_parquet_dataset(
         except InputError as error:
             report(error)
             continue
-        with store.transaction():
-            for doc in docs:
-                _store_one(store, doc, settings, summary, report)
+        pipeline.store_outcomes(store, docs, settings, summary, report)
     return summary
-
-
-def _store_one(
-    store: Store,
-    doc: Document,
-    settings: Settings,
-    summary: IngestSummary,
-    report: Callable[[InputError], None],
-) -> None:
-    """What ``pipeline.ingest`` does with one processed document (inside a transaction)."""
-    if store.has_hash(doc.content_hash):
-        summary.unchanged += 1
-    elif store.hash_of(doc.id) is not None:
-        report(InputError(doc.origin, f"id {doc.id!r} is already stored with different content"))
-    else:
-        pipeline.store_document(store, doc, settings)
-        summary.stored += 1
-        summary.duplicates += store.duplicate_of(doc.id) is not None
-
-
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    chunk: list[T] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _reporter(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 from urllib.parse import urlsplit
 
 from . import actors as actors_stage
@@ -30,6 +30,7 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 Outcome = Document | InputError
+T = TypeVar("T")
 # spaCy's own limit on one text (its parser needs about 1 GB per 100,000 words); a news
 # article is a few thousand characters, so a longer text is a book or a whole dump
 MAX_TEXT_CHARS = 1_000_000
@@ -143,7 +144,7 @@ def extract(
     paths: Sequence[str], settings: Settings, stdin: BinaryIO | None = None
 ) -> Iterator[Outcome]:
     """All per-document stages, no database: what ``storyline extract`` prints."""
-    for batch in _batches(read_paths(paths, settings, stdin), settings.spacy_batch_size):
+    for batch in batches(read_paths(paths, settings, stdin), settings.spacy_batch_size):
         raws = [r for r in batch if isinstance(r, RawDocument)]
         results = iter(process(raws, settings))
         for item in batch:
@@ -193,8 +194,8 @@ def ingest(
         item for item in read_paths(paths, settings, stdin) if _input_path(item) not in own_files
     )
 
-    def fresh_batches() -> Iterator[list[RawDocument]]:
-        for batch in _batches(inputs, settings.spacy_batch_size):
+    def freshbatches() -> Iterator[list[RawDocument]]:
+        for batch in batches(inputs, settings.spacy_batch_size):
             fresh: list[RawDocument] = []
             for item in batch:
                 if isinstance(item, InputError):
@@ -209,19 +210,8 @@ def ingest(
             if fresh:
                 yield fresh
 
-    for outcomes in runner(fresh_batches(), settings):
-        with store.transaction():
-            for outcome in outcomes:
-                if isinstance(outcome, InputError):
-                    fail(outcome)
-                elif store.has_hash(outcome.content_hash):  # a copy met earlier in this run
-                    summary.unchanged += 1
-                elif (problem := _id_conflict(store, outcome)) is not None:
-                    fail(problem)
-                else:
-                    store_document(store, outcome, settings)
-                    summary.stored += 1
-                    summary.duplicates += store.duplicate_of(outcome.id) is not None
+    for outcomes in runner(freshbatches(), settings):
+        store_outcomes(store, outcomes, settings, summary, fail)
         if on_document:
             for outcome in outcomes:
                 on_document(outcome)
@@ -237,6 +227,30 @@ def _database_files(store: Store) -> set[str]:
 def _input_path(item: RawDocument | InputError) -> str:
     origin = item.source if isinstance(item, InputError) else item.origin
     return str(Path(origin.split("#")[0]).resolve())
+
+
+def store_outcomes(
+    store: Store,
+    outcomes: Sequence[Outcome],
+    settings: Settings,
+    summary: IngestSummary,
+    fail: Callable[[InputError], None],
+) -> None:
+    """Store one batch of processed documents in one transaction, counting into ``summary``:
+    errors go to ``fail``, content already stored is a no-op, an id stored with other content
+    is refused. ``ingest`` and ``engine.load_parquet_dataset`` both write through this."""
+    with store.transaction():
+        for outcome in outcomes:
+            if isinstance(outcome, InputError):
+                fail(outcome)
+            elif store.has_hash(outcome.content_hash):  # a copy met earlier in this run
+                summary.unchanged += 1
+            elif (problem := _id_conflict(store, outcome)) is not None:
+                fail(problem)
+            else:
+                store_document(store, outcome, settings)
+                summary.stored += 1
+                summary.duplicates += store.duplicate_of(outcome.id) is not None
 
 
 def store_document(store: Store, doc: Document, settings: Settings) -> None:
@@ -261,10 +275,9 @@ def _id_conflict(store: Store, doc: Document) -> InputError | None:
     return InputError(doc.origin, f"id {doc.id!r} is already stored with different content")
 
 
-def _batches(
-    items: Iterable[RawDocument | InputError], size: int
-) -> Iterator[list[RawDocument | InputError]]:
-    batch: list[RawDocument | InputError] = []
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last may be shorter), streamed."""
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
