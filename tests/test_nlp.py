@@ -48,3 +48,13 @@ def test_analyse_keeps_input_order_and_finds_sentences_and_entities() -> None:
     assert ("Vladimir Putin", "PERSON") in {(e.text, e.label_) for e in docs[0].ents}
     assert "Sudan" in {e.text for e in docs[1].ents if e.label_ == "GPE"}
     assert len(docs[2]) == 0
+
+
+def test_a_line_break_always_ends_a_sentence(nlp: Language) -> None:
+    """Cleaned text keeps one paragraph a line: a headline without a full stop must not be
+    read as the start of the paragraph after it."""
+    doc = nlp("Russia and Myanmar deepen ties\nBoth countries signed a deal on Monday.")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Russia and Myanmar deepen ties",
+        "Both countries signed a deal on Monday.",
+    ]

@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span, Token
 from .errors import InputError
 from .model import Actor, ActorKind, Mention
 from .nlp import load_model
-from .places import countries, country_by_iso3, resolve_place
+from .places import countries, country_by_iso3, fuzzy_country, resolve_place
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -343,7 +343,27 @@ def _raw_matches(doc: Doc, lex: Lexicon) -> list[Match]:
             if category not in role_kinds and _after_non(doc, start):
                 continue
             found.append(Match(start, end, category, value))
-    return found
+    return found + _misspelt_countries(doc, found)
+
+
+# entity labels under which a capitalised word is not a misspelt country ("Columbia Pictures")
+_NOT_MISSPELT = frozenset({"PERSON", "ORG", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
+
+
+def _misspelt_countries(doc: Doc, found: list[Match]) -> list[Match]:
+    """Country names and demonyms misspelt in the copy ("Ethopia", "Afganistan"): a proper
+    word no phrase matched, no place the gazetteer knows, close to exactly one of them."""
+    covered = {i for m in found for i in range(m.start, m.end)}
+    extra = []
+    for token in doc:
+        if token.i in covered or token.pos_ not in ("PROPN", "ADJ", "NOUN"):
+            continue
+        if token.ent_type_ in _NOT_MISSPELT or _after_non(doc, token.i):
+            continue
+        close = fuzzy_country(token.text)
+        if close is not None and resolve_place(token.text) is None:
+            extra.append(Match(token.i, token.i + 1, close[0], close[1]))
+    return extra
 
 
 def _longest_first(matches: list[Match]) -> list[Match]:

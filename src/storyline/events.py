@@ -11,14 +11,15 @@ and its limits are described in docs/events.md.
 from __future__ import annotations
 
 import datetime
+import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from .events_actors import Parties
-from .events_lexicon import Entry, known_verbs, lookup, ontology, score
+from .events_actors import Parties, region_words, sector_in
+from .events_lexicon import Entry, Role, known_verbs, lookup, ontology, score
 from .model import Actor, ActorRef, DateExpr, Event, EventStatus, Mention
 from .places import resolve_place
 from .settings import Settings
@@ -68,11 +69,25 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class _Dated:
+    """A date expression with the clause it belongs to: the token span of that clause
+    (the subtree of its head verb), and whether the clause is its sentence's main one."""
+
+    date: DateExpr
+    first: int
+    last: int
+    main: bool
+
+    def covers(self, token: Token) -> bool:
+        return self.first <= token.i <= self.last
+
+
+@dataclass(frozen=True)
 class _Story:
     """What every sentence of a document needs: its parties, dates and date anchor."""
 
     parties: Parties
-    dates: tuple[DateExpr, ...]
+    dates: tuple[_Dated, ...]
     published: datetime.date | None
     text: str
 
@@ -89,7 +104,7 @@ def code_events(
     del settings  # the coder has no options yet; kept for the stage signature
     story = _Story(
         Parties.build(doc, actors, mentions),
-        tuple(sorted(dates, key=lambda d: d.start)),
+        _scoped_dates(doc, dates),
         published,
         doc.text,
     )
@@ -126,10 +141,19 @@ def _object_nouns(verb: Token) -> list[Token]:
     return found
 
 
-def _noun_keys(noun: Token) -> list[tuple[str, ...]]:
+def _noun_keys(noun: Token, modifier_alone: bool = True) -> list[tuple[str, ...]]:
     """A noun's lemma, with its compound modifier first when it has one ("martial law")."""
     modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod")]
-    keys = [(_lemma(c), _lemma(noun)) for c in modifiers]
+    doc = noun.doc
+    # a hyphenated noun the tokenizer split ("sit-in", "walk-out") is one word in the lexicon
+    keys: list[tuple[str, ...]] = [
+        (f"{c.lower_}-{noun.lower_}",)
+        for c in modifiers
+        if c.i + 2 == noun.i and doc[c.i + 1].text == "-"
+    ]
+    keys += [(_lemma(c), _lemma(noun)) for c in modifiers]
+    if not modifier_alone:
+        return [*keys, (_lemma(noun),)]
     # the modifier alone comes last: "a mediation effort", "a peace initiative"
     return [*keys, (_lemma(noun),), *((_lemma(c),) for c in modifiers if c.dep_ == "compound")]
 
@@ -165,15 +189,18 @@ def _light(verb: Token) -> Trigger | None:
     cues = ontology().cue("light")
     if _lemma(verb) not in cues:
         return None
+    # a verb with an event of its own is not read through its object's modifier alone
+    # ("delivered attack helicopters" is a delivery, not an attack)
+    modifier_alone = lookup("verb", (_lemma(verb),)) is None
     for noun in _object_nouns(verb):
-        entry = _noun_entry(noun)
+        entry = _noun_entry(noun, modifier_alone)
         if entry is not None:
             return Trigger(entry, verb, noun, specific=False)
     return None
 
 
-def _noun_entry(noun: Token) -> Entry | None:
-    for key in _noun_keys(noun):
+def _noun_entry(noun: Token, modifier_alone: bool = True) -> Entry | None:
+    for key in _noun_keys(noun, modifier_alone):
         entry = lookup("noun", key)
         if entry is not None:
             return entry
@@ -221,9 +248,19 @@ def _frame(trigger: Trigger, by_token: dict[int, Trigger]) -> Trigger | None:
         hops += 1
         frame = by_token.get(token.i)
         if frame is not None and frame is not trigger:
-            purpose = hops == 1 and trigger.token.dep_ in ("xcomp", "advcl")
+            purpose = hops == 1 and _purpose_clause(trigger.token)
             return frame if frame.entry.type in _CONTROL_TYPES or purpose else None
     return None
+
+
+def _purpose_clause(token: Token) -> bool:
+    """An infinitive that says what its head verb was for ("staged rallies *to demand*");
+    a clause after "since", "after" or "because" reports an event of its own."""
+    if token.dep_ == "xcomp":
+        return True
+    return token.dep_ == "advcl" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in token.children
+    )
 
 
 def _depth(token: Token) -> int:
@@ -259,11 +296,24 @@ def _inherited_subject(verb: Token) -> Token | None:
         return objects[0] if objects else _subject_token(head)
     if verb.dep_ in ("conj", "advcl", "acomp"):
         return _subject_token(head)
+    if verb.dep_ == "acl" and _carrier(head):
+        return _subject_token(head.head)  # "X issued a declaration demanding ..."
     if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
         return head
     if head.dep_ == "acomp" or (verb.dep_ == "xcomp" and head.pos_ == "ADJ"):
         return _subject_token(head.head)
     return None
+
+
+def _carrier(noun: Token) -> bool:
+    """A common noun that carries its subject's words or deeds ("a declaration", "a
+    statement") rather than naming a party ("protesters demanding reform")."""
+    return (
+        noun.pos_ == "NOUN"
+        and noun.dep_ in _OBJECTS
+        and noun.head.pos_ == "VERB"
+        and sector_in([noun]) is None
+    )
 
 
 def _object_token(verb: Token) -> Token | None:
@@ -307,7 +357,7 @@ def _refs(token: Token | None, parties: Parties) -> list[ActorRef]:
             return list(parties.last_two(token) or parties.paragraph_pair(token))
         if token.tag_ in ("NNS", "NNPS"):
             ref = parties.ref(token)
-            if ref is None or ref.country is None:
+            if ref is None or (ref.country is None and ref.actor_id is None and not _regional(ref)):
                 return list(parties.paragraph_pair(token))
     subject = _cataphora(token)
     if subject is not None:
@@ -337,6 +387,19 @@ def _prep_slots(head: Token) -> list[tuple[str, Token]]:
     return pairs
 
 
+def _shared_preps(verb: Token) -> list[tuple[str, Token]]:
+    """ "donated and delivered goods to X": the prepositional phrases of a later conjoined
+    verb that shares this verb's subject belong to both."""
+    shared: list[tuple[str, Token]] = []
+    for conj in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"):
+        if any(c.dep_ in (*_SUBJECTS, "nsubjpass") for c in conj.children):
+            continue
+        if any(c.dep_ in _OBJECTS for c in verb.children):
+            continue  # the first verb has its own complement: "took X and gave Y to Z"
+        shared.extend(_prep_slots(conj))
+    return shared
+
+
 def _noun_slots(noun: Token) -> list[tuple[str, Token | None]]:
     slots: list[tuple[str, Token | None]] = []
     for child in noun.children:
@@ -347,7 +410,8 @@ def _noun_slots(noun: Token) -> list[tuple[str, Token | None]]:
     slots.extend(_prep_slots(noun))
     head = noun.head
     if noun.dep_ == "pobj" and head.head.pos_ == "VERB" and head.lower_ in _PURPOSE_PREPS:
-        slots.append(("subj", _subject_token(head.head)))  # "flew to Moscow for talks"
+        # "flew to Moscow for talks"; "praised ties during a visit from X": the host
+        slots.append(("governor", _subject_token(head.head)))
     if noun.dep_ in ("attr", "oprd") and _lemma(head) in ontology().cue("copula"):
         subject = _subject_token(head)
         if subject is not None:
@@ -366,20 +430,49 @@ def _fill(trigger: Trigger, parties: Parties) -> _Slots:
             pairs.append(("obj", _object_token(verb)))
         pairs.extend(("dative", c) for c in verb.children if c.dep_ == "dative")
         pairs.extend(_prep_slots(verb))
+        pairs.extend(_shared_preps(verb))
     if trigger.noun is not None:
         pairs.extend(_noun_slots(trigger.noun))
     for slot, token in pairs:
         if token is None:
             continue
         role = entry.role_of(slot)
+        if slot == "governor":
+            role = _governor_role(entry, slots, pairs)
         if role is None and entry.kind == "noun" and slot in ("subj", "obj"):
             role = "actor" if slot == "subj" else "recipient"
         if role in ("actor", "recipient"):
             slots.add(role, _refs(token, parties))
+    _drop_host_from_actors(slots)
     slots.recipients = [r for r in slots.recipients if not any(_same(r, a) for a in slots.actors)]
     if all(r.country is None for r in slots.recipients):
         _fallback_recipient(trigger, slots, parties)
     return slots
+
+
+def _drop_host_from_actors(slots: _Slots) -> None:
+    """ "The delegations [of Russia and Myanmar] paid a visit to Russia": when the actors
+    are of several countries and the recipient is of one of them, that one is no actor."""
+    hosts = {r.country for r in slots.recipients if r.country}
+    countries = {a.country for a in slots.actors if a.country}
+    if len(slots.actors) >= 2 and hosts & countries and countries - hosts:
+        slots.actors[:] = [a for a in slots.actors if a.country not in hosts]
+
+
+def _governor_role(
+    entry: Entry, slots: _Slots, pairs: list[tuple[str, Token | None]]
+) -> Role | None:
+    """The role of the subject of the verb an event noun depends on ("X flew to Moscow for
+    talks"): the noun's actor, unless the noun names its own ("during a visit from X"), in
+    which case the subject of a visit is its host and of anything else no party."""
+    own = any(
+        token is not None and entry.role_of(slot) == "actor"
+        for slot, token in pairs
+        if slot != "governor"
+    )
+    if not own and not slots.actors:
+        return "actor"
+    return "recipient" if entry.mode == "visit" else None
 
 
 def _fallback_recipient(trigger: Trigger, slots: _Slots, parties: Parties) -> None:
@@ -422,6 +515,8 @@ def _intent_head(verb: Token) -> Token | None:
     head = verb.head
     if verb.dep_ in ("xcomp", "advcl") and _lemma(head) in intent:
         return head
+    if verb.dep_ == "acl" and head.pos_ == "NOUN" and _lemma(head) in ontology().cue("intent_noun"):
+        return head  # "expressed willingness to hold talks", "its plan to withdraw"
     if verb.dep_ == "xcomp" and head.dep_ in ("acomp", "xcomp") and _lemma(head) in intent:
         return head
     return None
@@ -489,6 +584,8 @@ def _code(trigger: Trigger, parties: Parties, framed: bool) -> _Coded | None:
         return None  # a bare event noun without a party is background, not an event record
     if trigger.verb is not None:
         event_type, mode, status = _resolve_type(trigger.entry, _status(trigger.verb))
+        if status == "happened":
+            event_type, mode = _by_who(trigger.verb, event_type, mode, slots)
         confidence = weights["verb"]
     else:
         event_type, mode, status = trigger.entry.type, trigger.entry.mode, "happened"
@@ -502,6 +599,31 @@ def _code(trigger: Trigger, parties: Parties, framed: bool) -> _Coded | None:
     if trigger.specific:
         confidence += weights["specific"]
     return _Coded(trigger, event_type, mode, status, slots, confidence)
+
+
+def _by_who(
+    verb: Token, event_type: str, mode: str | None, slots: _Slots
+) -> tuple[str, str | None]:
+    """What a verb reports depends on who does it: troops that arrive somewhere are not
+    visitors (peacekeepers are aid, other forces a deployment); people who block a road or
+    a bridge protest (the state that blocks restricts: COERCE)."""
+    cues = ontology()
+    subject = _subject_token(verb)
+    words = {_lemma(t) for t in subject.subtree} if subject is not None else set()
+    heads = [subject] if subject is not None else []
+    heads += [c for h in heads for p in h.children if p.lower_ == "of" for c in p.children]
+    if event_type == "CONSULT" and any(_lemma(h) in cues.cue("troops") for h in heads):
+        if words & cues.cue("peacekeeping"):
+            return "AID", None
+        return "MOBILIZE", "troops"
+    if _lemma(verb) in cues.cue("obstruct") and slots.actors:
+        sectors = {a.sector for a in slots.actors}
+        if event_type == "COERCE" and sectors <= cues.cue("non_state_sectors"):
+            return "PROTEST", "obstruct"
+        own = sector_in([subject]) if subject is not None else None  # "supporters of X"
+        if event_type == "PROTEST" and own in cues.cue("state_sectors"):
+            return "COERCE", "restrict"
+    return event_type, mode
 
 
 def _borrow_recipients(coded: _Coded, inner: list[_Coded]) -> None:
@@ -583,9 +705,9 @@ def _sentence_events(sent: Span, story: _Story) -> list[Event]:
     coded = _coded_sentence(sent, story.parties)
     if not coded:
         return []
-    date, date_text = _date(sent, story)
     events = []
     for item in coded:
+        date, date_text = _date(sent, item.trigger.token, story)
         place, place_country = _place(sent, item.trigger)
         event = Event(
             type=item.type,
@@ -603,8 +725,23 @@ def _sentence_events(sent: Span, story: _Story) -> list[Event]:
             trigger=_trigger_text(item.trigger),
             confidence=round(min(item.confidence, 1.0), 3),
         )
-        events.append(_domestic(_visit(_located(event, sent, story.parties))))
+        unnamed = _unnamed_actor_allowed(item.trigger)
+        events.append(_domestic(_visit(_located(event, sent, story.parties, unnamed))))
     return events
+
+
+def _unnamed_actor_allowed(trigger: Trigger) -> bool:
+    """Whether an event with no actor may take an unnamed one of the place's country: only
+    when the sentence hides the actor (an agentless passive, "the village was shelled") or
+    names it in words no dictionary knows ("a roadside bomb", "gunmen"); not when the parse
+    merely lost the subject of a participle or a nominal event."""
+    verb = trigger.verb
+    if verb is None:
+        return False
+    if _passive(verb) or any(c.dep_ in _SUBJECTS for c in verb.children):
+        return True
+    # "an attempt to assassinate ...", "a plot to kill ...": the noun hides who acts
+    return verb.dep_ in ("acl", "xcomp") and _lemma(verb.head) in ontology().cue("attempt")
 
 
 def _is_body(ref: ActorRef) -> bool:
@@ -634,27 +771,42 @@ def _only_country(sent: Span, parties: Parties) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _located(event: Event, sent: Span, parties: Parties) -> Event:
+def _located(event: Event, sent: Span, parties: Parties, unnamed: bool) -> Event:
     """Parties without a country act where the event happens: an agentless passive or a
     non-actor cause ("a roadside bomb near Samarra killed ...") is coded as the place's
-    country, as event data sets do; "leaders of the opposition ... in Baku" are Azerbaijan's."""
+    country, as event data sets do; "leaders of the opposition ... in Baku" are Azerbaijan's.
+    ``unnamed``: an event with no actor at all may take an unnamed one of that country."""
     known = [r for r in (*event.actors, *event.recipients) if r.country or _is_body(r)]
     if len(known) == len(event.actors) + len(event.recipients) and event.actors:
         return event
     here = event.location_country or _place_country(sent, parties) or _only_country(sent, parties)
     if here is None:
         return event
+    if event.type == "CONSULT" and here in {r.country for r in event.recipients}:
+        return event  # visitors are not of the country they visit
     if not event.actors:
+        if not unnamed:
+            return replace(event, recipients=_placed(event.recipients, here))
         event = replace(event, actors=(ActorRef(f"{here} (unnamed)", here),))
     actors, recipients = _placed(event.actors, here), _placed(event.recipients, here)
     return replace(event, actors=actors, recipients=recipients)
 
 
 def _placed(refs: tuple[ActorRef, ...], here: str) -> tuple[ActorRef, ...]:
-    """Parties of one side that name no country (and are no international body) take it."""
-    if any(r.country or _is_body(r) for r in refs):
+    """Parties of one side that name no country (and are no international body, nor a
+    region's: "Western nations", "Southeast Asian lawmakers") take it."""
+    if any(r.country or _is_body(r) or _regional(r) for r in refs):
         return refs
     return tuple(replace(r, country=here) for r in refs)
+
+
+def _regional(ref: ActorRef) -> bool:
+    """A party named by a region or bloc rather than a country ("Western", "Arab")."""
+    words = ref.name.casefold().replace("-", " ").split()
+    regions = region_words()
+    return any(w in regions for w in words) or any(
+        " ".join(pair) in regions for pair in itertools.pairwise(words)
+    )
 
 
 def _trigger_text(trigger: Trigger) -> str:
@@ -739,14 +891,50 @@ def _period_bound(date: DateExpr, text: str) -> bool:
     return bool(words) and words[-1].casefold() in ontology().cue("period")
 
 
-def _date(sent: Span, story: _Story) -> tuple[str | None, str | None]:
-    """The sentence's own date, else the latest one earlier in its paragraph, else the doc's."""
-    dates = [d for d in story.dates if not _period_bound(d, story.text)]
-    own = [d for d in dates if sent.start_char <= d.start < sent.end_char]
+def _scoped_dates(doc: Doc, dates: Sequence[DateExpr]) -> tuple[_Dated, ...]:
+    """The document's date expressions, period bounds left out, each with its clause."""
+    scoped = []
+    for date in sorted(dates, key=lambda d: d.start):
+        if _period_bound(date, doc.text):
+            continue
+        span = doc.char_span(date.start, date.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        head = _clause_head(span.root)
+        main = head.dep_ == "ROOT" or (head.dep_ == "conj" and head.head.dep_ == "ROOT")
+        scoped.append(_Dated(date, head.left_edge.i, head.right_edge.i, main))
+    return tuple(scoped)
+
+
+def _clause_head(token: Token) -> Token:
+    """The head of the clause a token is in: the nearest verb above it that heads a clause
+    of its own (the sentence root, a relative, adverbial or coordinated clause), or a
+    "since"/"until" phrase (a period's bound for the rest of the sentence, parsed as a
+    preposition when the small model misreads the clause after it)."""
+    period = ontology().cue("period")
+    while token.dep_ != "ROOT" and token.head is not token:
+        if token.pos_ in ("VERB", "AUX") and token.dep_ in (*_CLAUSE_DEPS, "conj"):
+            return token
+        if token.dep_ in ("prep", "mark") and token.lower_ in period:
+            return token
+        token = token.head
+    return token
+
+
+def _date(sent: Span, trigger: Token, story: _Story) -> tuple[str | None, str | None]:
+    """The date of the trigger's own clause (a date inside a relative clause or a "since"
+    clause dates only the events of that clause: "X, who took power in 2021, praised Y"),
+    else the latest main-clause date earlier in its paragraph (the story's date), else the
+    document's."""
+    own = [
+        d.date
+        for d in story.dates
+        if sent.start_char <= d.date.start < sent.end_char and d.covers(trigger)
+    ]
     if own:
         return own[0].value, own[0].text
     start = _paragraph_start(story.text, sent.start_char)
-    earlier = [d for d in dates if start <= d.start < sent.start_char]
+    earlier = [d.date for d in story.dates if d.main and start <= d.date.start < sent.start_char]
     if earlier:
         return earlier[-1].value, earlier[-1].text
     if story.published is not None:
@@ -779,7 +967,8 @@ def _visit(event: Event) -> Event:
     foreign_guests = bool(event.recipients) and all(
         r.country is not None and r.country != here for r in event.recipients
     )
-    if not guest_home and foreign_guests:
+    actor_countries = {a.country for a in event.actors if a.country}
+    if not guest_home and foreign_guests and actor_countries <= {here}:
         hosts = tuple(a if a.country else replace(a, country=here) for a in event.actors)
         return replace(event, actors=event.recipients, recipients=hosts, mode="visit")
     return event

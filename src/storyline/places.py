@@ -158,3 +158,67 @@ def resolve_place(name: str) -> Place | None:
         if entry is not None:
             return entry.place
     return None
+
+
+# A misspelt country name or demonym ("Ethopia", "Afganistan", "Quatar") is read as the
+# country when it is this close to exactly one of them: one edit for words of at least
+# FUZZY_MIN letters, two for words of at least FUZZY_TWO_EDITS letters. Shorter words are too
+# close to other names ("Nigel" and "Niger"); the first letter must agree ("Roland" is not
+# "Poland"). Chosen by hand from the typos of wire copy, not tuned on a data set.
+FUZZY_MIN = 6
+FUZZY_TWO_EDITS = 9
+
+
+def fuzzy_country(word: str) -> tuple[str, str] | None:
+    """(category, ISO3) of the one single-word country name or demonym a misspelt word is
+    close to, category "country" or "demonym"; None when none or several are."""
+    if len(word) < FUZZY_MIN or not word[:1].isupper() or not word.isalpha():
+        return None
+    lowered = word.casefold()
+    allowed = 2 if len(word) >= FUZZY_TWO_EDITS else 1
+    found = {
+        (category, iso3)
+        for candidate, category, iso3 in _fuzzy_candidates().get(lowered[0], ())
+        if abs(len(candidate) - len(lowered)) <= allowed
+        and candidate != lowered
+        and _edits(lowered, candidate, allowed) <= allowed
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+@functools.cache
+def _fuzzy_candidates() -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """Single-word country names and demonyms by first letter: (lower-case, category, ISO3)."""
+    table: dict[str, list[tuple[str, str, str]]] = {}
+    for country in countries():
+        for category, names in (("country", country.names), ("demonym", country.demonyms)):
+            for name in names:
+                if " " in name or len(name) < FUZZY_MIN - 1:
+                    continue
+                lowered = name.casefold()
+                table.setdefault(lowered[0], []).append((lowered, category, country.iso3))
+    return {letter: tuple(rows) for letter, rows in table.items()}
+
+
+def _edits(a: str, b: str, bound: int) -> int:
+    """Optimal string alignment distance (insertions, deletions, substitutions and swaps of
+    neighbours), stopping early once every path is over ``bound``."""
+    before: list[int] | None = None
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
+            if (
+                before is not None
+                and i > 1
+                and j > 1
+                and a[i - 1] == b[j - 2]
+                and a[i - 2] == b[j - 1]
+            ):
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > bound:
+            return bound + 1
+        before, row = row, current
+    return row[-1]
