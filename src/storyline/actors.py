@@ -348,6 +348,9 @@ def _raw_matches(doc: Doc, lex: Lexicon) -> list[Match]:
 
 # entity labels under which a capitalised word is not a misspelt country ("Columbia Pictures")
 _NOT_MISSPELT = frozenset({"PERSON", "ORG", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
+# words shorter than this need a place tag or a proper-noun tag to be read as a misspelt
+# country ("Tsonga", a people, is one edit from Tonga; "Angela" is tagged a person)
+_FUZZY_UNTAGGED = 8
 
 
 def _misspelt_countries(doc: Doc, found: list[Match]) -> list[Match]:
@@ -360,6 +363,9 @@ def _misspelt_countries(doc: Doc, found: list[Match]) -> list[Match]:
             continue
         if token.ent_type_ in _NOT_MISSPELT or _after_non(doc, token.i):
             continue
+        placed = token.ent_type_ in ("GPE", "NORP", "LOC") or token.pos_ == "PROPN"
+        if len(token) < _FUZZY_UNTAGGED and not placed:
+            continue  # a short word must at least be tagged a proper name or a place
         close = fuzzy_country(token.text)
         if close is not None and resolve_place(token.text) is None:
             extra.append(Match(token.i, token.i + 1, close[0], close[1]))

@@ -169,6 +169,7 @@ FUZZY_MIN = 6
 FUZZY_TWO_EDITS = 9
 
 
+@functools.lru_cache(maxsize=4096)
 def fuzzy_country(word: str) -> tuple[str, str] | None:
     """(category, ISO3) of the one single-word country name or demonym a misspelt word is
     close to, category "country" or "demonym"; None when none or several are."""
