@@ -219,16 +219,18 @@ class StoredEvent:
     published: str | None
     event: Event
     score: float
+    published_estimated: bool = False  # the document's date is estimated (a lower bound)
 
 
 @dataclass(frozen=True)
 class EventKey:
-    """The few fields of a stored event that grouping it on a timeline needs.
+    """The few fields of a stored event that placing it on a timeline needs.
 
-    ``parties`` is a JSON array of the parties (actors and recipients), each as its actor
-    id, else its country, else U+0001 followed by its name (``[null]`` for an event without
-    parties): the same few strings recur for events between the same parties, so a caller
-    can map each distinct string once.
+    ``parties`` is a JSON array of the parties (actors and recipients), each as
+    ``[actor_id, name, country]`` (``[[null, null, null]]`` for an event without parties):
+    the same few strings recur for events between the same parties, so a caller can map each
+    distinct string once. ``published`` is the document's publication date, given for
+    undated events only (the timeline orders those by it).
     """
 
     id: int
@@ -236,6 +238,7 @@ class EventKey:
     type: str
     date: str | None
     parties: str
+    published: str | None = None
 
 
 # Every party of an event as one JSON array of [role, actor_id, name, country, sector], in
@@ -282,6 +285,7 @@ def _stored_event(row: sqlite3.Row) -> StoredEvent:
         published=row["published"],
         event=event,
         score=row["score"],
+        published_estimated=bool(row["published_estimated"]),
     )
 
 
@@ -652,7 +656,8 @@ class Store:
         below take the same clauses."""
         page = " LIMIT ? OFFSET ?" if limit is not None else ""
         rows = self.conn.execute(
-            f"SELECT e.*, d.source, d.title, d.published, {_PARTIES_JSON} FROM events e "
+            f"SELECT e.*, d.source, d.title, d.published, d.published_estimated, {_PARTIES_JSON} "
+            "FROM events e "
             "JOIN documents d ON d.id = e.document_id "
             f"{'WHERE ' + where if where else ''} {_EVENT_ORDER}{page}",
             (*params, *((limit, offset) if limit is not None else ())),
@@ -679,13 +684,15 @@ class Store:
         """What the timeline groups events by, for the events ``events(where, params)`` would
         give, in the same order, without building the events."""
         rows = self.conn.execute(
-            "SELECT e.id, e.document_id, e.type, e.date, json_group_array("
-            " COALESCE(NULLIF(p.actor_id, ''), NULLIF(p.country, ''), char(1) || p.name)) "
+            "SELECT e.id, e.document_id, e.type, e.date, "
+            "json_group_array(json_array(p.actor_id, p.name, p.country)), "
+            "CASE WHEN e.date IS NULL THEN "
+            "(SELECT published FROM documents WHERE id = e.document_id) END "
             "FROM events e LEFT JOIN event_actors p ON p.event_id = e.id "
             f"{'WHERE ' + where if where else ''} GROUP BY e.id {_EVENT_ORDER}",
             tuple(params),
         ).fetchall()
-        return [EventKey(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        return [EventKey(*r) for r in rows]
 
     def event_ids(
         self, where: str = "", params: Sequence[object] = (), *, ordered: bool = False
@@ -700,6 +707,22 @@ class Store:
                 tuple(params),
             )
         ]
+
+    def names_like(self, names: Sequence[str], part: str) -> set[str]:
+        """Those of ``names`` that the events filter's ``name LIKE '%' || part || '%'``
+        keeps, judged by SQLite itself (the same case folding and wildcards), in one query."""
+        rows = self.conn.execute(
+            "SELECT value FROM json_each(?) WHERE value LIKE '%' || ? || '%'",
+            (json.dumps(list(names)), part),
+        )
+        return {r[0] for r in rows}
+
+    def source_documents(self, source: str) -> set[str]:
+        """The documents of an outlet as the events filter matches it (``lower()`` both)."""
+        rows = self.conn.execute(
+            "SELECT id FROM documents WHERE lower(source) = lower(?)", (source,)
+        )
+        return {r[0] for r in rows}
 
     def latest_events(self, count: int, statuses: Sequence[str]) -> list[StoredEvent]:
         """The ``count`` newest dated events with one of ``statuses``, oldest first."""
