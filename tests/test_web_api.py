@@ -676,6 +676,18 @@ def test_api_sources_profiles_each_outlet(client: TestClient) -> None:
     assert {"Min Aung Hlaing", "the military leader"} <= names
 
 
+def test_api_sources_pages_both_lists_like_the_claims(client: TestClient) -> None:
+    whole = client.get("/api/sources").json()
+    assert whole["total"] == len(whole["profiles"]) >= 5
+    assert whole["total_sources"] == len(whole["sources"]) >= 5
+    page = client.get("/api/sources", params={"limit": 2, "offset": 1}).json()
+    assert (page["total"], page["total_sources"]) == (whole["total"], whole["total_sources"])
+    assert page["profiles"] == whole["profiles"][1:3]
+    assert page["sources"] == whole["sources"][1:3]
+    for bad in ({"limit": 0}, {"limit": 501}, {"offset": -1}):
+        assert client.get("/api/sources", params=bad).status_code == 422
+
+
 def test_sources_page_shows_profiles_and_naming(client: TestClient) -> None:
     page = client.get("/sources").text
     assert 'id="source-profiles"' in page

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from .claim_groups import ClaimSource, group_claims
 from .model import ActorRef, ClaimGroup
-from .sources import SourceProfile, profile_sources
+from .sources import SourceProfile, profile_store
 from .store import EventKey, Store, StoredEvent
 
 # Reports of one event from several documents rarely agree on the day (relative dates against
@@ -636,16 +636,10 @@ def dyads(store: Store, a: str, b: str, flt: EventFilter = EventFilter()) -> lis
 
 def claim_groups(store: Store) -> list[ClaimGroup]:
     """Every stored claim grouped across documents, with a verdict (claim_groups.py)."""
-    sources: dict[str, ClaimSource] = {}
-    for doc in store.iter_documents():
-        duplicate = store.duplicate_of(doc.id)
-        sources[doc.id] = ClaimSource(
-            document=doc.id,
-            source=doc.source,
-            published=doc.published,
-            duplicate_of=duplicate[0] if duplicate else None,
-            published_estimated=doc.published_estimated,
-        )
+    sources = {
+        d.id: ClaimSource(d.id, d.source, d.published, d.duplicate_of, d.published_estimated)
+        for d in store.outlet_documents()
+    }
     items = [(sources[doc_id], claim) for doc_id, claim in store.all_claims()]
     return group_claims(items)
 
@@ -653,14 +647,9 @@ def claim_groups(store: Store) -> list[ClaimGroup]:
 def source_profiles(
     store: Store, groups: Sequence[ClaimGroup] | None = None
 ) -> list[SourceProfile]:
-    """One profile per outlet: kind, period, what it reports and how it names key actors."""
-    documents = list(store.iter_documents(full=True))
-    copies = {}
-    for doc in documents:
-        duplicate = store.duplicate_of(doc.id)
-        if duplicate:
-            copies[doc.id] = duplicate[0]
-    return profile_sources(documents, claim_groups(store) if groups is None else groups, copies)
+    """One profile per outlet: kind, period, what it reports and how it names key actors
+    (from SQL aggregates: ``sources.profile_store``)."""
+    return profile_store(store, claim_groups(store) if groups is None else groups)
 
 
 def _direction(

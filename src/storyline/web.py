@@ -747,6 +747,8 @@ class ProfileJson(TypedDict):
 
 
 class SourcesAnswer(TypedDict):
+    total: Annotated[int, Field(description="how many profiles (independent outlets)")]
+    total_sources: Annotated[int, Field(description="how many outlet rows in `sources`")]
     sources: list[OutletJson]
     profiles: list[ProfileJson]
 
@@ -953,12 +955,18 @@ def api_network(store: StoreDep, limit: Limit = NETWORK_NODES) -> dict[str, Any]
 
 
 @api.get("/sources", response_model=SourcesAnswer)
-def api_sources(store: StoreDep) -> dict[str, Any]:
+def api_sources(store: StoreDep, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     """Per outlet: documents, period covered, copies and removed-line reasons (``sources``);
     and per independent outlet (copies count for their original's): the kind of page, the
     events and claims it reports, the claims only it makes, and how it names the key actors
-    (``profiles``)."""
-    return {"sources": list(sources_of(store)), "profiles": list(profiles_of(store))}
+    (``profiles``). Both lists most documents first; ``limit`` and ``offset`` page both."""
+    outlets, found = sources_of(store), profiles_of(store)
+    return {
+        "total": len(found),
+        "total_sources": len(outlets),
+        "sources": list(outlets[offset:][:limit]),
+        "profiles": list(found[offset:][:limit]),
+    }
 
 
 @api.get("/claims", response_model=ClaimsAnswer)
