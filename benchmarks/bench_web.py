@@ -97,11 +97,11 @@ def synthetic_corpus(
             store.insert_document(doc)
             store.add_mentions(doc.id, find_mentions(doc.text, aliases))
             chosen = rng.sample(events, k=min(events_per_doc, len(events)))
-            events = redated(chosen, doc, rng)
+            coded = redated(chosen, doc, rng)
             if undated:
-                events = [replace(e, date=None) if undated_rng.random() < undated else e
-                          for e in events]  # fmt: skip
-            store.add_events(doc.id, events, [e.score for e in chosen])
+                coded = [replace(e, date=None) if undated_rng.random() < undated else e
+                         for e in coded]  # fmt: skip
+            store.add_events(doc.id, coded, [e.score for e in chosen])
             written += len(chosen)
     return written
 

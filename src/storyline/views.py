@@ -6,6 +6,7 @@ values a user typed.
 
 from __future__ import annotations
 
+import functools
 import json
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -681,6 +682,11 @@ def _parties(refs: Iterable[ActorRef]) -> frozenset[str]:
 def _day(value: str | None) -> int:
     if value is None or len(value) != len("YYYY-MM-DD"):
         return -1
+    return _day_number(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a corpus has a few thousand distinct days
+def _day_number(value: str) -> int:
     try:
         return date.fromisoformat(value).toordinal()
     except ValueError:
