@@ -423,6 +423,8 @@ def test_timeline_page_shows_the_undated_events_after_the_dated_ones(
     assert 'href="/documents/injected">Evil &lt;b&gt;Outlet&lt;/b&gt;</a>' in undated
     ranged = events_client.get("/timeline", params={"since": "2024"}).text
     assert 'id="undated"' not in ranged and "without a stated date" not in ranged
+    assert "A date filter leaves out the events whose date is not stated." in ranged
+    assert 'id="dates-hint"' not in page
 
 
 def test_api_events_and_document_carry_inserted_events(events_client: TestClient) -> None:

@@ -93,7 +93,11 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"at most {MAX_LIMIT}")]
 Offset = Annotated[int, Query(ge=0)]
 DateParam = Annotated[
-    str | None, Query(max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")
+    str | None,
+    Query(
+        max_length=10,
+        description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive; leaves out the undated events",
+    ),
 ]
 TextParam = Annotated[str | None, Query(max_length=200)]
 VerdictParam = Annotated[Verdict | None, Query(description="keep the groups with this verdict")]
