@@ -196,9 +196,9 @@ def profile_store(
     store: Store, groups: Sequence[ClaimGroup] = (), limit: int = KEY_ACTORS
 ) -> list[SourceProfile]:
     """``profile_sources`` of every stored document, from SQL aggregates: documents and
-    their copy links, events and claims counted per document, the key actors' mentions
-    counted per document and text, and the signals of each document's kind
-    (``store_kinds``); no document is loaded."""
+    their copy links, events and claims counted per document, the key actors' mentions of
+    each document as one string (one pass over them, counted per outlet here), and the
+    signals of each document's kind (``store_kinds``); no document is loaded."""
     rows = store.outlet_documents()
     duplicate_of = {d.id: d.duplicate_of for d in rows if d.duplicate_of}
     kinds = store_kinds(store)
