@@ -4,19 +4,24 @@ The corpus: the five sample articles are ingested for real (spaCy, actors, event
 --docs synthetic documents are written straight through ``Store.insert_document`` in one
 transaction, each recombining paragraphs of the samples in a new order under a new outlet and
 date, with actor mentions found by alias and --events-per-doc of the samples' real events
-(re-dated within the document's month) written through ``Store.add_events``.
+(re-dated within the document's month, a share --undated left without a date) written
+through ``Store.add_events``.
 Then ~200 requests each to /api/search (varied queries), /api/timeline and /api/events
 (40 distinct filters, each first asked once, then paged and reloaded) go through FastAPI's
 TestClient; a new app's first timeline request (its one read of every event) is timed on
 its own, and a few other routes on fewer requests (their max is their one cold request).
 
 Usage: python benchmarks/bench_web.py [--docs 10000] [--events-per-doc 3] [--requests 200]
-       [--keep PATH]   (build the corpus at PATH once, reuse it on later runs)
+       [--undated 0.1] [--keep PATH]   (build the corpus at PATH once, reuse it after)
+
+Each row also says how many of Python's full garbage collections (each walks every object
+of the process, ~60-130 ms here) fell inside its requests.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import random
 import statistics
@@ -67,9 +72,13 @@ def seed_corpus(folder: Path) -> Path:
     return db
 
 
-def synthetic_corpus(seed: Path, target: Path, docs: int, events_per_doc: int) -> int:
-    """Write ``docs`` recombined documents; returns the number of events written."""
+def synthetic_corpus(
+    seed: Path, target: Path, docs: int, events_per_doc: int, undated: float
+) -> int:
+    """Write ``docs`` recombined documents; returns the number of events written. A share
+    ``undated`` of the events keeps no date (as when a document states no publication date)."""
     rng = random.Random(1)  # fixed seed: the same corpus on every run
+    undated_rng = random.Random(3)  # its own seed: --undated 0 leaves the corpus as it was
     with Store(seed, readonly=True) as source:
         paragraphs = [
             line for d in source.iter_documents() for line in d.text.split("\n") if line.strip()
@@ -88,7 +97,11 @@ def synthetic_corpus(seed: Path, target: Path, docs: int, events_per_doc: int) -
             store.insert_document(doc)
             store.add_mentions(doc.id, find_mentions(doc.text, aliases))
             chosen = rng.sample(events, k=min(events_per_doc, len(events)))
-            store.add_events(doc.id, redated(chosen, doc, rng), [e.score for e in chosen])
+            coded = redated(chosen, doc, rng)
+            if undated:
+                coded = [replace(e, date=None) if undated_rng.random() < undated else e
+                         for e in coded]  # fmt: skip
+            store.add_events(doc.id, coded, [e.score for e in chosen])
             written += len(chosen)
     return written
 
@@ -138,7 +151,33 @@ def redated(items: Sequence[StoredEvent], doc: Document, rng: random.Random) -> 
     ]
 
 
+class FullCollections:
+    """Python's full (generation 2) garbage collections and their time: one walks every
+    tracked object of the process, and lands on whichever request happens to allocate."""
+
+    def __init__(self) -> None:
+        self.millis: list[float] = []
+        self._start = 0.0
+        gc.callbacks.append(self._watch)
+
+    def _watch(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.millis.append((time.perf_counter() - self._start) * 1000)
+
+    def take(self) -> list[float]:
+        found, self.millis = self.millis, []
+        return found
+
+
+COLLECTIONS = FullCollections()
+
+
 def timed(client: TestClient, urls: Sequence[str]) -> list[float]:
+    COLLECTIONS.take()
     out = []
     for url in urls:
         start = time.perf_counter()
@@ -151,9 +190,11 @@ def timed(client: TestClient, urls: Sequence[str]) -> list[float]:
 def report(label: str, millis: Sequence[float]) -> None:
     ordered = sorted(millis)
     p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+    full = COLLECTIONS.take()
+    collections = f"  full gc {len(full)} ({sum(full):.0f} ms)" if full else ""
     print(
         f"{label:<30} n={len(ordered):>4}  p50 {statistics.median(ordered):7.1f} ms  "
-        f"p95 {p95:7.1f} ms  max {ordered[-1]:7.1f} ms"
+        f"p95 {p95:7.1f} ms  max {ordered[-1]:7.1f} ms{collections}"
     )
 
 
@@ -183,22 +224,25 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--events-per-doc", type=int, default=3)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--undated", type=float, default=0.1, help="share of the events left without a date"
+    )
     parser.add_argument("--keep", type=Path, help="build the corpus here once and reuse it")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.keep or Path(tmp) / "bench.db"
         if not db.exists():
-            build(Path(tmp), db, args.docs, args.events_per_doc)
+            build(Path(tmp), db, args.docs, args.events_per_doc, args.undated)
         run_requests(db, args.requests)
     return 0
 
 
-def build(folder: Path, db: Path, docs: int, events_per_doc: int) -> None:
+def build(folder: Path, db: Path, docs: int, events_per_doc: int, undated: float) -> None:
     start = time.perf_counter()
     seed = seed_corpus(folder)
     print(f"seed: 5 samples ingested in {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
-    events = synthetic_corpus(seed, db, docs, events_per_doc)
+    events = synthetic_corpus(seed, db, docs, events_per_doc, undated)
     print(
         f"built {docs} documents and {events} events in "
         f"{time.perf_counter() - start:.1f} s ({db.stat().st_size / 1e6:.0f} MB)"
@@ -236,6 +280,12 @@ def run_requests(db: Path, count: int) -> None:
     report("/api/network", timed(client, ["/api/network"] * few))
     report("/claims page", timed(client, ["/claims"] * few))
     report("/sources page", timed(client, ["/sources"] * few))
+    report("/api/sources?limit=20", timed(client, ["/api/sources?limit=20"] * few))
+    # the source profiles of a new app: every aggregate read once (as after any commit)
+    report(
+        "/sources page, new app",
+        [timed(TestClient(create_app(str(db), Settings())), ["/sources"])[0] for _ in range(5)],
+    )
 
 
 if __name__ == "__main__":

@@ -137,6 +137,54 @@ def test_events_timeline_dyads_and_report_on_the_samples(
     assert "Nay Pyi Taw" in page and "news.az" in page and "<svg" in page
 
 
+def test_timeline_lists_the_undated_events_of_the_samples_last(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The samples carry no publication date (storyline estimates one), so many of their
+    events have no date: the timeline lists them after the dated ones, saying so."""
+    capsys.readouterr()
+    assert main(["timeline", "--db", str(demo_db), "--format", "json"]) == 0
+    timeline = json.loads(capsys.readouterr().out)
+    dated = [e for e in timeline if e["dated"]]
+    undated = timeline[len(dated) :]
+    assert dated and undated and all(not e["dated"] and e["date"] is None for e in undated)
+    assert [e["reports"] for e in undated] == sorted((e["reports"] for e in undated), reverse=True)
+    for entry in undated:
+        assert entry["date_note"].startswith("date not stated; reported in ")
+        assert entry["date_note"].endswith("(est.)") and entry["published_estimated"]
+        assert entry["reported_from"] <= entry["reported_until"]
+    visits = [e for e in undated if e["type"] == "CONSULT" and "Min Aung Hlaing" in e["actor"]]
+    assert any(len(v["documents"]) >= 2 for v in visits)  # several outlets, one event
+    assert any(e["type"] == "AID" and e["actor"].startswith("Russia") for e in undated)
+    assert any(e["type"] == "ACCUSE" and "National Unity Government" in e["actor"] for e in undated)
+
+    assert main(["timeline", "--db", str(demo_db), "--since", "1900"]) == 0
+    out = capsys.readouterr().out
+    assert "Undated" not in out and len(out.splitlines()) == len(dated) + 1
+
+    assert main(["timeline", "--db", str(demo_db)]) == 0
+    table = capsys.readouterr().out
+    head, tail = table.split("\n\nUndated (date not stated), most reported first:\n")
+    assert len(head.splitlines()) == len(dated) + 1
+    assert tail.startswith("reports published ") and len(tail.splitlines()) == len(undated) + 1
+    assert "(est.)" in tail.splitlines()[1]
+
+    assert main(["timeline", "--db", str(demo_db), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {"dated", "date_note", "reported_from", "reported_until"} <= set(rows[0])
+    assert rows[-1]["dated"] == "False" and rows[-1]["date"] == ""
+    assert rows[-1]["date_note"].startswith("date not stated")
+
+
+def test_timeline_help_says_date_filters_leave_undated_events_out(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["timeline", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "first date, YYYY[-MM[-DD]] (leaves out the undated events)" in text
+
+
 def test_export_formats_need_a_meaningful_pairing(
     demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
@@ -156,3 +157,143 @@ def test_brief_cites_every_development_and_is_self_contained(store: Store) -> No
     assert "<svg" in page and 'name="viewport"' in page
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in page and "<script" not in page
+
+
+# -- undated events on the timeline --------------------------------------------------------------
+
+CHIEF = ActorRef("Min Aung Hlaing", "MMR", "MIL", "min-aung-hlaing")
+PUTIN = ActorRef("Vladimir Putin", "RUS", "GOV", "vladimir-putin")
+RUSSIA = ActorRef("Russia", "RUS", "GOV", "russia")
+MYANMAR = ActorRef("Myanmar", "MMR", "GOV", "myanmar")
+
+# (source, publication date, estimated, events): the two visit reports without a date are
+# one event; the dated visit and the visit to "Russia" (other parties) are not part of it
+UNDATED_STORIES = {
+    "tass": ("TASS", "2023-05", True, [
+        event("CONSULT", (CHIEF,), (PUTIN,), "", "Min Aung Hlaing held talks with Putin."),
+        event("CONSULT", (CHIEF,), (PUTIN,), "", "The talks with Putin lasted three hours."),
+        event("ASSAULT", (RUSSIA,), (), "2022-02", "Russia invaded in February 2022."),
+    ]),
+    "irrawaddy": ("The Irrawaddy", "2024-02-10", False, [
+        event("CONSULT", (CHIEF,), (PUTIN,), "", "The junta chief met Putin in Moscow."),
+        event("CONSULT", (CHIEF,), (RUSSIA,), "", "The junta chief flew to Russia again."),
+        event("CONSULT", (CHIEF,), (PUTIN,), "2024-02-01", "On February 1 he met Putin."),
+        event("AGREE", (CHIEF,), (PUTIN,), "", "He may sign a deal.", status="hypothetical"),
+    ]),
+    "blog": ("A Blog", None, False, [
+        event("AID", (RUSSIA,), (MYANMAR,), "", "Russia is the junta's arms supplier."),
+    ]),
+}  # fmt: skip
+
+
+@pytest.fixture()
+def undated_store(tmp_path: Path) -> Store:
+    kb = Store(tmp_path / "undated.db")
+    with kb.transaction():
+        for doc_id, (source, published, estimated, events) in UNDATED_STORIES.items():
+            kb.insert_document(
+                Document(id=doc_id, origin=f"{doc_id}.txt", format="text", content_hash=doc_id,
+                         text=" ".join(e.sentence for e in events), source=source,
+                         published=published, published_estimated=estimated)
+            )  # fmt: skip
+            kb.add_events(
+                doc_id, [replace(e, date=e.date or None) for e in events], [0.0] * len(events)
+            )
+    return kb
+
+
+def _summary(entries: list[views.TimelineEntry]) -> list[tuple[str | None, str, list[str]]]:
+    return [(e.date, e.type, [r.event.sentence for r in e.reports]) for e in entries]
+
+
+def test_undated_reports_from_different_documents_fold_after_the_dated_entries(
+    undated_store: Store,
+) -> None:
+    assert _summary(views.timeline(undated_store)) == [
+        ("2022-02", "ASSAULT", ["Russia invaded in February 2022."]),
+        ("2024-02-01", "CONSULT", ["On February 1 he met Putin."]),
+        # undated: most reports first; the two documents' reports of the talks are one
+        # event, and one document's repeat folds in
+        (None, "CONSULT", ["The junta chief met Putin in Moscow.",
+                           "Min Aung Hlaing held talks with Putin.",
+                           "The talks with Putin lasted three hours."]),
+        # one report each: earliest publication first, unknown last; other parties (Russia
+        # rather than Putin) are another event
+        (None, "CONSULT", ["The junta chief flew to Russia again."]),
+        (None, "AID", ["Russia is the junta's arms supplier."]),
+    ]  # fmt: skip
+
+
+def test_undated_entries_say_so_and_when_their_reports_were_published(
+    undated_store: Store,
+) -> None:
+    talks, russia, arms = views.timeline(undated_store)[2:]
+    assert talks.documents == ["irrawaddy", "tass"]
+    assert talks.sources == ["TASS", "The Irrawaddy"]
+    assert talks.reported == (
+        views.Published("2023-05", True),
+        views.Published("2024-02-10", False),
+    )
+    assert talks.date_note == (
+        "date not stated; reported in documents published 2023-05 (est.) to 2024-02-10"
+    )
+    row = talks.row()
+    assert (row["date"], row["dated"], row["reports"]) == (None, False, 3)
+    assert (row["reported_from"], row["reported_until"]) == ("2023-05", "2024-02-10")
+    assert row["published_estimated"] is True
+    assert row["actor"] == "Min Aung Hlaing (MMR/MIL)"
+    assert row["recipient"] == "Vladimir Putin (RUS/GOV)"
+    assert russia.date_note == "date not stated; reported in a document published 2024-02-10"
+    assert russia.row()["published_estimated"] is False
+    assert arms.date_note == "date not stated; publication date unknown"
+    assert arms.row()["reported_from"] is None
+    dated = views.timeline(undated_store)[1].row()
+    assert dated["dated"] is True and dated["date_note"] is None
+
+
+def test_filters_apply_to_undated_entries_and_date_filters_leave_them_out(
+    undated_store: Store,
+) -> None:
+    def undated(**kw: str) -> list[tuple[str | None, str, list[str]]]:
+        flt = views.EventFilter(**kw)  # type: ignore[arg-type]
+        entries = views.timeline(undated_store, flt)
+        keys = views.timeline_keys(undated_store)
+        for shared in (None, keys):  # the web app's paged timeline gives the same
+            paged = views.timeline_entries(
+                undated_store, views.timeline_index(undated_store, flt, shared)
+            )
+            assert _summary(paged) == _summary(entries)
+        return [s for s in _summary(entries) if s[0] is None]
+
+    assert [s[2] for s in undated(actor="putin")] == [
+        ["The junta chief met Putin in Moscow.", "Min Aung Hlaing held talks with Putin.",
+         "The talks with Putin lasted three hours."],
+    ]  # fmt: skip
+    assert [s[1] for s in undated(type="aid")] == ["AID"]
+    assert [len(s[2]) for s in undated(source="tass")] == [2]
+    assert [s[1] for s in undated(country="MMR")] == ["CONSULT", "CONSULT", "AID"]
+    assert undated(since="2000") == [] and undated(until="2100") == []
+    assert undated(since="2024-02", type="consult") == []
+    unhappened = views.timeline(undated_store, views.EventFilter(include_unhappened=True))
+    assert (None, "AGREE", ["He may sign a deal."]) in _summary(unhappened)
+
+
+def test_brief_lists_undated_events_with_citations(undated_store: Store) -> None:
+    brief = report.build(undated_store)
+    developments = next(s for s in brief.sections if s.title == "Key developments")
+    assert [p.title for p in developments.parts] == ["Undated"]
+    lines = developments.parts[0].paragraphs
+    assert lines[0].startswith("3 events are reported without any date")
+    assert lines[1].startswith(
+        "**Date not stated** (reported 2023-05 (est.) to 2024-02-10) — Min Aung Hlaing (MMR) "
+        "CONSULT → Vladimir Putin (RUS): “The junta chief met Putin in Moscow.”"
+    )
+    numbers = {s["id"]: s["number"] for s in brief.sources}
+    assert lines[1].endswith(
+        "".join(f"[{n}]" for n in sorted([numbers["irrawaddy"], numbers["tass"]]))
+    )
+    markdown = report.to_markdown(brief)
+    assert "### Undated" in markdown and markdown.index("### Undated") > markdown.index(
+        "On February 1 he met Putin."
+    )
+    assert "<h3>Undated</h3>" in report.to_html(brief)

@@ -12,12 +12,14 @@ import random
 import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from storyline import pipeline, views
 from storyline.errors import StoreError
@@ -51,6 +53,11 @@ Russia and Myanmar signed an agreement on nuclear energy cooperation in March 20
 EVENT_SAMPLE = "000_b71f3d8e0a766c14.txt"
 CONSULT_SENTENCE = "On November 29, the military leader, General Min Aung Hlaing, met with the Chief of the General Staff of the Armed Forces of the Russian Federation"
 AGREE_SENTENCE = "On November 21, the military delegations paid a visit to Russia and signed a memorandum of feasibility study for building a nuclear power plant in Myanmar"
+# undated reports: two of one visit (sample-000, whose publication date is estimated, and
+# the injected article, published 2024-03-12) and one of an arms deal (sample-000)
+MOSCOW_SENTENCE = "Min Aung Hlaing held talks with Putin in Moscow, the junta said."
+MOSCOW_AGAIN = "The junta chief met Vladimir Putin in Moscow."
+ARMS_SENTENCE = "Russia has become the main arms supplier of Myanmar's military."
 
 
 def build_knowledge_base(folder: Path) -> Path:
@@ -81,9 +88,10 @@ def _sidecar(document: Path, fields: dict[str, str]) -> None:
 
 
 def add_test_events(db: Path) -> None:
-    """Three real Event records on sample-000, written the way the pipeline writes them, in
-    place of the events the pipeline coded (those change as the events stage improves; the
-    timeline tests need a known set)."""
+    """Real Event records written the way the pipeline writes them, in place of the events
+    the pipeline coded (those change as the events stage improves; the timeline tests need a
+    known set): three dated ones on sample-000, and undated ones on sample-000 and the
+    injected article."""
     with Store(db) as store:
         doc = store.get_document("sample-000")
         assert doc is not None
@@ -123,9 +131,16 @@ def add_test_events(db: Path) -> None:
                 trigger="signed",
             ),
         ]
+        putin = ActorRef("Vladimir Putin", "RUS", "GOV", "vladimir-putin")
+        visit = Event(type="CONSULT", actors=(junta_chief,), recipients=(putin,), mode="visit",
+                      sentence=MOSCOW_SENTENCE, trigger="held", confidence=0.8)  # fmt: skip
+        arms = Event(type="AID", actors=(russia,), recipients=(myanmar,), sentence=ARMS_SENTENCE,
+                     trigger="supplier", confidence=0.55)  # fmt: skip
+        again = replace(visit, sentence=MOSCOW_AGAIN, trigger="met")
         with store.transaction():
             store.conn.execute("DELETE FROM events")
-            store.add_events("sample-000", events, [4.0, 2.5, 2.5])
+            store.add_events("sample-000", [*events, visit, arms], [4.0, 2.5, 2.5, 4.0, 7.0])
+            store.add_events("injected", [again], [4.0])
 
 
 @pytest.fixture(scope="session")
@@ -307,10 +322,18 @@ def test_api_overview_counts_and_period(client: TestClient) -> None:
 
 def test_api_events_and_timeline_answer_with_what_is_stored(client: TestClient) -> None:
     events = client.get("/api/events").json()
-    timeline = client.get("/api/timeline").json()
+    timeline = client.get("/api/timeline", params={"limit": 500}).json()
     assert events["total"] == len(events["events"]) or len(events["events"]) == 100
-    for entry in timeline["entries"]:
-        assert entry["date"] and entry["documents"]
+    entries = timeline["entries"]
+    assert len(entries) == timeline["total"]
+    dated = [e for e in entries if e["dated"]]
+    assert entries[: len(dated)] == dated  # the undated entries come last
+    assert timeline["undated"] == len(entries) - len(dated) > 0  # the samples have some
+    for entry in entries:
+        assert entry["documents"] and (entry["date"] is not None) == entry["dated"]
+        assert entry["reported_from"] <= entry["reported_until"]
+    for entry in entries[len(dated) :]:
+        assert entry["date_note"].startswith("date not stated; reported in ")
 
 
 @pytest.mark.parametrize(
@@ -350,6 +373,60 @@ def test_api_timeline_filters_inserted_events(events_client: TestClient) -> None
     assert AGREE_SENTENCE not in [e["sentence"] for e in chief["entries"]]
 
 
+def test_api_timeline_lists_undated_events_last_with_their_publication_dates(
+    events_client: TestClient,
+) -> None:
+    answer = events_client.get("/api/timeline").json()
+    assert answer["total"] == 4 and answer["undated"] == 2
+    dated, visit, arms = answer["entries"][:2], answer["entries"][2], answer["entries"][3]
+    assert [e["sentence"] for e in dated] == [AGREE_SENTENCE, CONSULT_SENTENCE]
+    # two reports from two documents fold into one entry, listed first (most reported)
+    assert visit["type"] == "CONSULT" and visit["reports"] == 2
+    assert visit["documents"] == ["injected", "sample-000"]
+    assert visit["actor"] == "Min Aung Hlaing (MMR/MIL)"
+    assert visit["recipient"] == "Vladimir Putin (RUS/GOV)"
+    assert visit["sentence"] == MOSCOW_AGAIN  # the injected article's date is the earliest
+    assert (visit["date"], visit["dated"]) == (None, False)
+    estimated = events_client.get("/api/documents/sample-000").json()["published"]
+    assert visit["reported_from"] == "2024-03-12" < estimated == visit["reported_until"]
+    assert visit["published_estimated"] is True
+    assert visit["date_note"] == (
+        f"date not stated; reported in documents published 2024-03-12 to {estimated} (est.)"
+    )
+    assert arms["type"] == "AID" and arms["reports"] == 1
+    assert (
+        arms["date_note"] == f"date not stated; reported in a document published {estimated} (est.)"
+    )
+    # filters keep applying to the undated entries; a date filter leaves them out
+    by_type = events_client.get("/api/timeline", params={"type": "aid"}).json()
+    assert [e["sentence"] for e in by_type["entries"]] == [ARMS_SENTENCE]
+    putin = events_client.get("/api/timeline", params={"actor": "putin"}).json()
+    assert [e["sentence"] for e in putin["entries"]] == [MOSCOW_AGAIN]
+    for dates in ({"since": "2020"}, {"until": "2030"}):
+        found = events_client.get("/api/timeline", params=dates).json()
+        assert found["undated"] == 0 and all(e["dated"] for e in found["entries"])
+
+
+def test_timeline_page_shows_the_undated_events_after_the_dated_ones(
+    events_client: TestClient,
+) -> None:
+    page = events_client.get("/timeline").text
+    assert "4 events; 2 without a stated date, listed after the dated ones" in page
+    dated, undated = page.split('<section id="undated"')
+    assert CONSULT_SENTENCE in dated and MOSCOW_AGAIN not in dated
+    assert "Undated events</h2>" in undated
+    assert undated.count('<span class="not-stated">date not stated</span>') == 2
+    assert "reported in documents published 2024-03-12 to " in undated
+    arms = str(escape(ARMS_SENTENCE))  # "Myanmar's": the page escapes the quote
+    assert MOSCOW_AGAIN in undated and arms in undated
+    assert undated.index(MOSCOW_AGAIN) < undated.index(arms)
+    assert 'href="/documents/injected">Evil &lt;b&gt;Outlet&lt;/b&gt;</a>' in undated
+    ranged = events_client.get("/timeline", params={"since": "2024"}).text
+    assert 'id="undated"' not in ranged and "without a stated date" not in ranged
+    assert "A date filter leaves out the events whose date is not stated." in ranged
+    assert 'id="dates-hint"' not in page
+
+
 def test_api_events_and_document_carry_inserted_events(events_client: TestClient) -> None:
     found = events_client.get("/api/events", params={"type": "CONSULT"}).json()["events"]
     consult = next(e for e in found if e["sentence"] == CONSULT_SENTENCE)
@@ -387,7 +464,8 @@ def test_api_timeline_sees_what_an_ingest_commits_while_it_runs(
             store.add_events("injected", [late], [-6.0])
         after = test_client.get("/api/timeline").json()
         assert after["total"] == before + 1
-        assert after["entries"][-1]["sentence"] == late.sentence
+        dated = [e for e in after["entries"] if e["dated"]]
+        assert dated[-1]["sentence"] == late.sentence
 
 
 # -- HTML pages ------------------------------------------------------------------------------
@@ -600,6 +678,18 @@ def test_api_sources_profiles_each_outlet(client: TestClient) -> None:
     assert {"Min Aung Hlaing", "the military leader"} <= names
 
 
+def test_api_sources_pages_both_lists_like_the_claims(client: TestClient) -> None:
+    whole = client.get("/api/sources").json()
+    assert whole["total"] == len(whole["profiles"]) >= 5
+    assert whole["total_sources"] == len(whole["sources"]) >= 5
+    page = client.get("/api/sources", params={"limit": 2, "offset": 1}).json()
+    assert (page["total"], page["total_sources"]) == (whole["total"], whole["total_sources"])
+    assert page["profiles"] == whole["profiles"][1:3]
+    assert page["sources"] == whole["sources"][1:3]
+    for bad in ({"limit": 0}, {"limit": 501}, {"offset": -1}):
+        assert client.get("/api/sources", params=bad).status_code == 422
+
+
 def test_sources_page_shows_profiles_and_naming(client: TestClient) -> None:
     page = client.get("/sources").text
     assert 'id="source-profiles"' in page
@@ -681,18 +771,24 @@ def test_date_problem(value: str, ok: bool) -> None:
 # -- the paged timeline is the timeline ----------------------------------------------------------
 
 
-def _reference_timeline(items: list[StoredEvent]) -> list[tuple[str, str, list[int]]]:
+def _reference_timeline(items: list[StoredEvent]) -> list[tuple[str | None, str, list[int]]]:
     """The timeline's rule written the plain quadratic way: each dated report joins the first
     earlier entry of its type and parties that is close in date and, for a document already
-    in it, has the same date; an entry keeps its most precise date."""
+    in it, has the same date; an entry keeps its most precise date. Undated reports of one
+    type and parties make one entry, after the dated ones: most reports first, then earliest
+    publication date of their documents (none last), then type."""
     entries: list[dict[str, Any]] = []
+    undated: dict[tuple[str, frozenset[str]], dict[str, Any]] = {}
     for item in items:
         ev = item.event
-        if not ev.date:
-            continue
         parties = frozenset(
             r.actor_id or r.country or r.name.lower() for r in ev.actors + ev.recipients
         )
+        if not ev.date:
+            loose = undated.setdefault((ev.type, parties), {"ids": [], "published": []})
+            loose["ids"].append(item.id)
+            loose["published"] += [item.published] if item.published else []
+            continue
         match = next(
             (
                 e
@@ -711,7 +807,19 @@ def _reference_timeline(items: list[StoredEvent]) -> list[tuple[str, str, list[i
         if len(ev.date) > len(match["date"]):
             match["date"] = ev.date
     ordered = sorted(entries, key=lambda e: (e["date"], e["key"][0]))
-    return [(e["date"], e["key"][0], e["ids"]) for e in ordered]
+    dated: list[tuple[str | None, str, list[int]]] = [
+        (e["date"], e["key"][0], e["ids"]) for e in ordered
+    ]
+    last = sorted(
+        undated.items(),
+        key=lambda kv: (
+            -len(kv[1]["ids"]),
+            not kv[1]["published"],
+            min(kv[1]["published"], default=""),
+            kv[0][0],
+        ),
+    )
+    return dated + [(None, kind, loose["ids"]) for (kind, _), loose in last]
 
 
 def _reference_close(first: str, second: str) -> bool:
@@ -721,9 +829,11 @@ def _reference_close(first: str, second: str) -> bool:
     return abs((date.fromisoformat(first) - date.fromisoformat(second)).days) <= SAME_EVENT_DAYS
 
 
-def _crowded_store(path: Path) -> Store:
+def _crowded_store(path: Path, *, dense: bool = False) -> Store:
     """Many reports of few events, at every precision, spread over weeks: entries open and
-    close all the time, in several buckets of type and parties."""
+    close all the time, in several buckets of type and parties; some reports undated, their
+    documents' publication dates stated, estimated or unknown. ``dense``: few buckets with
+    many reports each, so that a date range cuts long runs of overlapping entries."""
     rng = random.Random(7)  # fixed seed: the same corpus on every run
     parties = [
         ActorRef("Russia", "RUS", "GOV", "russia"),
@@ -733,21 +843,27 @@ def _crowded_store(path: Path) -> Store:
     ]
     store = Store(path)
     with store.transaction():
-        for number in range(40):
-            doc_id = f"d{number:02d}"
+        for number in range(160 if dense else 40):
+            doc_id = f"d{number:03d}"
+            published = date(2024, 1, 1) + timedelta(days=rng.randrange(120))
             store.insert_document(
                 Document(id=doc_id, origin=doc_id, format="text", content_hash=doc_id,
-                         text="text", source=rng.choice(["wire", "daily", None]))
+                         text="text", source=rng.choice(["wire", "daily", None]),
+                         published=rng.choice([published.isoformat(), published.isoformat()[:7],
+                                               None]),
+                         published_estimated=rng.random() < 0.5)
             )  # fmt: skip
             events = []
             for _ in range(rng.randint(0, 8)):
                 day = date(2024, 1, 1) + timedelta(days=rng.randrange(90))
                 when = rng.choice([day.isoformat()] * 4 + [day.isoformat()[:7], "2024", None])
+                actors = parties[:1] if dense else rng.sample(parties, rng.randint(1, 2))
+                recipients = [parties[1]] if dense else rng.sample(parties, rng.randint(0, 1))
                 events.append(
                     Event(
                         type=rng.choice(["AGREE", "CONSULT"]),
-                        actors=tuple(rng.sample(parties, rng.randint(1, 2))),
-                        recipients=tuple(rng.sample(parties, rng.randint(0, 1))),
+                        actors=tuple(actors),
+                        recipients=tuple(recipients),
                         date=when,
                         status=rng.choice(["happened", "happened", "promised", "negated"]),
                     )
@@ -756,22 +872,36 @@ def _crowded_store(path: Path) -> Store:
     return store
 
 
-@pytest.mark.parametrize(
-    "flt",
-    [
-        views.EventFilter(),
-        views.EventFilter(type="agree"),
-        views.EventFilter(actor="russia"),
-        views.EventFilter(actor="envoy", since="2024-02"),
-        views.EventFilter(source="wire"),
-        views.EventFilter(until="2024-02-15"),
-        views.EventFilter(include_unhappened=True),
-    ],
-)
-def test_paged_timeline_is_the_plain_timeline_rule(tmp_path: Path, flt: views.EventFilter) -> None:
-    with _crowded_store(tmp_path / "kb.db") as store:
+FILTERS = [
+    views.EventFilter(),
+    views.EventFilter(type="agree"),
+    views.EventFilter(actor="russia"),
+    views.EventFilter(actor="envoy", since="2024-02"),
+    views.EventFilter(actor="ÜNÏCODE"),  # LIKE folds ASCII case only: matches nothing
+    views.EventFilter(actor="%co_e%"),  # LIKE's wildcards, as where_clause binds the value
+    views.EventFilter(country="mmr"),
+    views.EventFilter(source="wire"),
+    views.EventFilter(source="WIRE", since="2024-01-15", until="2024-02"),
+    views.EventFilter(until="2024-02-15"),
+    views.EventFilter(since="2024-02-10"),
+    views.EventFilter(since="2024-01-20", until="2024-03"),
+    views.EventFilter(since="2024-02", until="2024-02"),
+    views.EventFilter(since="2024", until="2024"),
+    views.EventFilter(until="2024-01"),
+    views.EventFilter(type="consult", since="2024-02-03", until="2024-03-09"),
+    views.EventFilter(country="RUS", since="2024-03-01"),
+    views.EventFilter(include_unhappened=True),
+    views.EventFilter(include_unhappened=True, since="2024-02"),
+]
+
+
+@pytest.mark.parametrize("dense", [False, True])
+@pytest.mark.parametrize("flt", FILTERS)
+def test_paged_timeline_is_the_plain_timeline_rule(
+    tmp_path: Path, flt: views.EventFilter, dense: bool
+) -> None:
+    with _crowded_store(tmp_path / "kb.db", dense=dense) as store:
         expected = _reference_timeline(views.events(store, flt))
-        assert len(expected) > 10
         plain = [(e.date, e.type, [r.id for r in e.reports]) for e in views.timeline(store, flt)]
         assert plain == expected
         keys = views.timeline_keys(store)
@@ -779,6 +909,47 @@ def test_paged_timeline_is_the_plain_timeline_rule(tmp_path: Path, flt: views.Ev
             slots = views.timeline_index(store, flt, shared)
             paged = views.timeline_entries(store, slots)
             assert [(e.date, e.type, [r.id for r in e.reports]) for e in paged] == expected
+
+
+def test_a_date_range_refolds_a_bucket_only_until_the_shared_fold_takes_over(
+    tmp_path: Path,
+) -> None:
+    """``_range_fold`` (the shared fold reused away from a range's ends) gives the fold of
+    exactly the reports in the range, for ranges starting and ending anywhere in dense
+    buckets; and it does stop refolding early (else it would prove nothing about reuse)."""
+    with _crowded_store(tmp_path / "kb.db", dense=True) as store:
+        keys = views.timeline_keys(store)
+    early = 0
+    for bucket in keys.buckets:
+        size = len(bucket.keys)
+        for a in range(0, size, 3):  # every third start and fifth end: the test stays quick
+            for b in range(a + 1, size + 1, 5):
+                fresh = views._fold_run(bucket.keys[a:b], 0)[0]
+                expected = sorted((o.first, o.date, tuple(o.event_ids)) for o in fresh)
+                got = sorted(
+                    (s.first, s.date, s.event_ids) for s in views._range_fold(bucket, a, b)
+                )
+                assert got == expected, (bucket.type, a, b)
+                early += views._fold_run(bucket.keys, a, b, bucket.clean)[1] < b
+    assert early > 500
+
+
+def test_the_crowded_timelines_exercise_what_they_test(tmp_path: Path) -> None:
+    """The equivalence tests above are not vacuous: long timelines, undated entries that fold
+    reports from several documents, and date ranges that cut dense buckets mid-run."""
+    with _crowded_store(tmp_path / "sparse.db") as sparse:
+        entries = views.timeline(sparse)
+        assert len(entries) > 40
+        undated = [e for e in entries if not e.dated]
+        assert len(undated) >= 5 and any(len(e.documents) > 1 for e in undated)
+        assert not [e for e in views.timeline(sparse, FILTERS[3]) if not e.dated]
+    with _crowded_store(tmp_path / "dense.db", dense=True) as dense:
+        keys = views.timeline_keys(dense)
+        assert max(len(b.keys) for b in keys.buckets) > 150
+        # a range starting mid-bucket has an entry the shared fold does not have
+        cut = views.timeline_index(dense, views.EventFilter(since="2024-02-10"), keys)
+        shared = {s.event_ids for s in keys.everything}
+        assert any(s.event_ids not in shared for s in cut)
 
 
 def test_events_page_is_a_slice_of_the_events(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from storyline.web import create_app
 from test_web_api import (
     AGREE_SENTENCE,
     CONSULT_SENTENCE,
+    MOSCOW_AGAIN,
     add_test_events,
     build_knowledge_base,
 )
@@ -209,8 +210,9 @@ def test_copy_links_to_its_original(tab: Tab, base_url: str) -> None:
 def test_timeline_filter(tab: Tab, base_url: str) -> None:
     page = tab.page
     page.goto(base_url + "/timeline")
-    entries = page.locator(".timeline .entry")
+    entries = page.locator("#dated .entry")
     assert entries.count() == 2
+    assert page.locator("#undated .entry").count() == 2
     assert page.get_by_text(CONSULT_SENTENCE).is_visible()
     assert page.get_by_text(AGREE_SENTENCE).is_visible()
     page.locator("#f-type").select_option("CONSULT")
@@ -220,6 +222,7 @@ def test_timeline_filter(tab: Tab, base_url: str) -> None:
     assert entries.count() == 1
     assert page.get_by_text(CONSULT_SENTENCE).is_visible()
     assert page.get_by_text(AGREE_SENTENCE).count() == 0
+    assert page.locator("#undated").count() == 0  # a date filter leaves the undated out
     assert page.locator("#timeline-count").inner_text() == "1 event"
     tab.shot("timeline-filtered")
     page.locator("#f-since").fill("2024-02-30")
@@ -228,6 +231,34 @@ def test_timeline_filter(tab: Tab, base_url: str) -> None:
     # the browser logs the page's 400 status: expected here, and the only error
     assert [e for e in tab.errors if "status of 400" not in e] == []
     tab.errors.clear()
+
+
+def test_timeline_shows_undated_events_after_the_dated_ones(tab: Tab, base_url: str) -> None:
+    page = tab.page
+    page.goto(base_url + "/timeline")
+    count = page.locator("#timeline-count").inner_text()
+    assert count == "4 events; 2 without a stated date, listed after the dated ones"
+    heading = page.get_by_role("heading", name="Undated events")
+    assert heading.is_visible()
+    dated_bottom = page.locator("#dated").bounding_box()
+    heading_top = heading.bounding_box()
+    assert dated_bottom and heading_top
+    assert heading_top["y"] >= dated_bottom["y"] + dated_bottom["height"]  # below the dated
+    visit = page.locator("#undated .entry").first
+    assert visit.locator(".not-stated").inner_text() == "date not stated"
+    assert (
+        visit.locator(".reported")
+        .inner_text()
+        .startswith("reported in documents published 2024-03-12 to ")
+    )
+    assert visit.get_by_text(MOSCOW_AGAIN).is_visible()
+    assert visit.get_by_text("2 reports:").is_visible()
+    tab.shot("timeline-undated")
+    visit.get_by_role("link", name="rfa.org").click()
+    page.wait_for_url("**/documents/sample-000")
+    page.goto(base_url + "/timeline?actor=putin")
+    assert page.locator("#undated .entry").count() == 1
+    assert page.get_by_text(MOSCOW_AGAIN).is_visible()
 
 
 def test_injected_markup_stays_inert_text(tab: Tab, base_url: str) -> None:

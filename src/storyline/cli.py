@@ -153,11 +153,21 @@ def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
     with _open_existing(settings) as store:
-        rows = [entry.row() for entry in views.timeline(store, _event_filter(args))]
+        entries = views.timeline(store, _event_filter(args))
     columns = ["date", "type", "actor", "recipient", "location", "reports", "sources"]
     if args.format != "table":
-        columns += ["mode", "documents", "sentence"]
-    _emit(rows, columns, args.format)
+        columns += ["mode", "documents", "sentence", "dated", "date_note"]
+        columns += ["reported_from", "reported_until", "published_estimated"]
+        _emit([entry.row() for entry in entries], columns, args.format)
+        return EXIT_OK
+    dated = [e.row() for e in entries if e.dated]
+    published = "reports published"  # in place of a date: when the reporting documents were
+    undated = [{**e.row(), published: e.reported_span} for e in entries if not e.dated]
+    if dated or not undated:
+        _emit(dated, columns, "table")
+    if undated:
+        print(("\n" if dated else "") + f"Undated ({views.UNDATED}), most reported first:")
+        _emit(undated, [published, *columns[1:]], "table")
     return EXIT_OK
 
 
@@ -567,12 +577,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table")
     with_db(p)
 
-    def with_event_filters(p: argparse.ArgumentParser) -> None:
+    def with_event_filters(p: argparse.ArgumentParser, dates_note: str = "") -> None:
         p.add_argument("--actor", help="actor id or part of its name")
         p.add_argument("--country", help="ISO 3166 alpha-3 code of any party")
         p.add_argument("--type", help="PLOVER event type, e.g. CONSULT")
-        p.add_argument("--since", help="first date, YYYY[-MM[-DD]]")
-        p.add_argument("--until", help="last date, YYYY[-MM[-DD]]")
+        p.add_argument("--since", help="first date, YYYY[-MM[-DD]]" + dates_note)
+        p.add_argument("--until", help="last date, YYYY[-MM[-DD]]" + dates_note)
         p.add_argument("--source", help="only events reported by this outlet")
         p.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table")
         with_db(p)
@@ -589,10 +599,11 @@ def _parser() -> argparse.ArgumentParser:
     p = command(
         "timeline",
         cmd_timeline,
-        "dated events in order; one entry per event, citing every report of it",
+        "dated events in order, one entry per event citing every report of it; then the "
+        "undated ones (date not stated), with when their reports were published",
         "storyline timeline --actor 'Min Aung Hlaing' --db story.db",
     )
-    with_event_filters(p)
+    with_event_filters(p, " (leaves out the undated events)")
 
     p = command(
         "dyads",

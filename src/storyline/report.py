@@ -23,6 +23,8 @@ from .store import Store, StoredEvent
 # per section; the CLI and web app list everything
 MAX_DEVELOPMENTS = 25
 MAX_NETWORK_ACTORS = 14
+# undated events the brief lists after the dated developments, most reported first
+MAX_UNDATED = 10
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)  # Markdown-safe sentences with [n]
     table: tuple[list[str], list[list[str]]] | None = None
     svg: str | None = None
+    parts: list[Section] = field(default_factory=list)  # sub-sections, after the rest
 
 
 @dataclass
@@ -131,24 +134,41 @@ def _overview(store: Store, cites: Citations) -> Section:
 
 def _developments(store: Store, cites: Citations) -> Section:
     section = Section("Key developments")
-    entries = views.timeline(store)
+    everything = [e for e in views.timeline(store) if e.actors]  # "someone did" says nothing
+    entries = [e for e in everything if e.dated]
     if not entries:
         section.paragraphs.append("No dated events were coded in these documents.")
-        return section
-    entries = [e for e in entries if e.actors]
     ranked = sorted(entries, key=lambda e: (-len(e.documents), e.date or ""))[:MAX_DEVELOPMENTS]
     for entry in sorted(ranked, key=lambda e: e.date or ""):
-        first = entry.reports[0].event
-        if not entry.actors:  # "someone did something" tells the reader nothing
-            continue
-        who = _parties(entry.actors)
-        whom = f" → {_parties(entry.recipients)}" if entry.recipients else ""
-        place = f" in {first.location}" if first.location else ""
-        section.paragraphs.append(
-            f"**{entry.date}** — {who} {entry.type}{whom}{place}: "
-            f"“{_short(first.sentence)}” {cites.cite(entry.documents)}"
+        section.paragraphs.append(f"**{entry.date}** — {_development(entry, cites)}")
+    undated = [e for e in everything if not e.dated]
+    if undated:
+        part = Section("Undated")
+        shown = sorted(undated, key=lambda e: -len(e.documents))[:MAX_UNDATED]
+        part.paragraphs.append(
+            f"{len(undated)} events are reported without any date (neither the sentence, its "
+            f"paragraph nor the document gives one); the {len(shown)} most reported, with when "
+            "the documents reporting them were published (“est.”: estimated from the content, "
+            "published then or later):"
         )
+        for entry in shown:
+            when = entry.reported_span or "publication date unknown"
+            part.paragraphs.append(
+                f"**{views.UNDATED.capitalize()}** (reported {when}) — {_development(entry, cites)}"
+            )
+        section.parts.append(part)
     return section
+
+
+def _development(entry: views.TimelineEntry, cites: Citations) -> str:
+    """Who did what to whom, where, in the first report's words, with every report cited."""
+    first = entry.reports[0].event
+    whom = f" → {_parties(entry.recipients)}" if entry.recipients else ""
+    place = f" in {first.location}" if first.location else ""
+    return (
+        f"{_parties(entry.actors)} {entry.type}{whom}{place}: “{_short(first.sentence)}” "
+        f"{cites.cite(entry.documents)}"
+    )
 
 
 def _main_dyad(items: Sequence[StoredEvent]) -> tuple[str, str] | None:
@@ -275,15 +295,7 @@ def _sources(store: Store, groups: Sequence[ClaimGroup], cites: Citations) -> Se
 def to_markdown(brief: Brief) -> str:
     lines = [f"# {brief.title}", ""]
     for section in brief.sections:
-        lines += [f"## {section.title}", ""]
-        for paragraph in section.paragraphs:
-            lines += [paragraph, ""]
-        if section.table:
-            header, rows = section.table
-            lines.append("| " + " | ".join(header) + " |")
-            lines.append("|" + "---|" * len(header))
-            lines += ["| " + " | ".join(cell.replace("|", "/") for cell in r) + " |" for r in rows]
-            lines.append("")
+        lines += _markdown_section(section, "##")
     lines += ["## Sources", ""]
     for src in brief.sources:
         link = f" <{src['url']}>" if src["url"] else ""
@@ -294,22 +306,25 @@ def to_markdown(brief: Brief) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _markdown_section(section: Section, level: str) -> list[str]:
+    lines = [f"{level} {section.title}", ""]
+    for paragraph in section.paragraphs:
+        lines += [paragraph, ""]
+    if section.table:
+        header, rows = section.table
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "---|" * len(header))
+        lines += ["| " + " | ".join(cell.replace("|", "/") for cell in r) + " |" for r in rows]
+        lines.append("")
+    for part in section.parts:
+        lines += _markdown_section(part, level + "#")
+    return lines
+
+
 def to_html(brief: Brief) -> str:
     body = [f"<h1>{_e(brief.title)}</h1>"]
     for section in brief.sections:
-        body.append(f"<section><h2>{_e(section.title)}</h2>")
-        body += [f"<p>{_inline(p)}</p>" for p in section.paragraphs]
-        if section.svg:
-            body.append(f'<figure class="chart">{section.svg}</figure>')
-        if section.table:
-            header, rows = section.table
-            body.append('<div class="scroll"><table><thead><tr>')
-            body += [f"<th>{_e(h)}</th>" for h in header]
-            body.append("</tr></thead><tbody>")
-            for row in rows:
-                body.append("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>")
-            body.append("</tbody></table></div>")
-        body.append("</section>")
+        body += _html_section(section, 2)
     body.append("<section><h2>Sources</h2><ol>")
     for src in brief.sources:
         title = _e(src["title"])
@@ -321,6 +336,25 @@ def to_html(brief: Brief) -> str:
         )
     body.append("</ol></section>")
     return _PAGE.format(title=_e(brief.title), body="\n".join(body))
+
+
+def _html_section(section: Section, level: int) -> list[str]:
+    body = [f"<section><h{level}>{_e(section.title)}</h{level}>"]
+    body += [f"<p>{_inline(p)}</p>" for p in section.paragraphs]
+    if section.svg:
+        body.append(f'<figure class="chart">{section.svg}</figure>')
+    if section.table:
+        header, rows = section.table
+        body.append('<div class="scroll"><table><thead><tr>')
+        body += [f"<th>{_e(h)}</th>" for h in header]
+        body.append("</tr></thead><tbody>")
+        for row in rows:
+            body.append("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>")
+        body.append("</tbody></table></div>")
+    for part in section.parts:
+        body += _html_section(part, level + 1)
+    body.append("</section>")
+    return body
 
 
 _PAGE = """<!doctype html>

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import StoreError
 from .model import (
@@ -219,16 +219,18 @@ class StoredEvent:
     published: str | None
     event: Event
     score: float
+    published_estimated: bool = False  # the document's date is estimated (a lower bound)
 
 
 @dataclass(frozen=True)
 class EventKey:
-    """The few fields of a stored event that grouping it on a timeline needs.
+    """The few fields of a stored event that placing it on a timeline needs.
 
-    ``parties`` is a JSON array of the parties (actors and recipients), each as its actor
-    id, else its country, else U+0001 followed by its name (``[null]`` for an event without
-    parties): the same few strings recur for events between the same parties, so a caller
-    can map each distinct string once.
+    ``parties`` is a JSON array of the parties (actors and recipients), each as
+    ``[actor_id, name, country]`` (``[[null, null, null]]`` for an event without parties):
+    the same few strings recur for events between the same parties, so a caller can map each
+    distinct string once. ``published`` is the document's publication date, given for
+    undated events only (the timeline orders those by it).
     """
 
     id: int
@@ -236,6 +238,17 @@ class EventKey:
     type: str
     date: str | None
     parties: str
+    published: str | None = None
+
+
+class OutletRow(NamedTuple):
+    """A document as outlet views see it (``Store.outlet_documents``)."""
+
+    id: str
+    source: str | None
+    published: str | None
+    published_estimated: bool
+    duplicate_of: str | None
 
 
 # Every party of an event as one JSON array of [role, actor_id, name, country, sector], in
@@ -282,6 +295,7 @@ def _stored_event(row: sqlite3.Row) -> StoredEvent:
         published=row["published"],
         event=event,
         score=row["score"],
+        published_estimated=bool(row["published_estimated"]),
     )
 
 
@@ -567,9 +581,14 @@ class Store:
         )
 
     def add_mentions(self, document_id: str, mentions: Sequence[Mention]) -> None:
+        """Write a document's mentions in text order (``mention_texts`` reads them in the
+        order they were written)."""
         self.conn.executemany(
             "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?)",
-            [(document_id, m.actor_id, m.start, m.end, m.text, m.sentence) for m in mentions],
+            [
+                (document_id, m.actor_id, m.start, m.end, m.text, m.sentence)
+                for m in sorted(mentions, key=lambda m: (m.start, m.end))
+            ],
         )
 
     def actors(self) -> list[dict[str, Any]]:
@@ -652,7 +671,8 @@ class Store:
         below take the same clauses."""
         page = " LIMIT ? OFFSET ?" if limit is not None else ""
         rows = self.conn.execute(
-            f"SELECT e.*, d.source, d.title, d.published, {_PARTIES_JSON} FROM events e "
+            f"SELECT e.*, d.source, d.title, d.published, d.published_estimated, {_PARTIES_JSON} "
+            "FROM events e "
             "JOIN documents d ON d.id = e.document_id "
             f"{'WHERE ' + where if where else ''} {_EVENT_ORDER}{page}",
             (*params, *((limit, offset) if limit is not None else ())),
@@ -679,13 +699,15 @@ class Store:
         """What the timeline groups events by, for the events ``events(where, params)`` would
         give, in the same order, without building the events."""
         rows = self.conn.execute(
-            "SELECT e.id, e.document_id, e.type, e.date, json_group_array("
-            " COALESCE(NULLIF(p.actor_id, ''), NULLIF(p.country, ''), char(1) || p.name)) "
+            "SELECT e.id, e.document_id, e.type, e.date, "
+            "json_group_array(json_array(p.actor_id, p.name, p.country)), "
+            "CASE WHEN e.date IS NULL THEN "
+            "(SELECT published FROM documents WHERE id = e.document_id) END "
             "FROM events e LEFT JOIN event_actors p ON p.event_id = e.id "
             f"{'WHERE ' + where if where else ''} GROUP BY e.id {_EVENT_ORDER}",
             tuple(params),
         ).fetchall()
-        return [EventKey(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        return [EventKey(*r) for r in rows]
 
     def event_ids(
         self, where: str = "", params: Sequence[object] = (), *, ordered: bool = False
@@ -700,6 +722,22 @@ class Store:
                 tuple(params),
             )
         ]
+
+    def names_like(self, names: Sequence[str], part: str) -> set[str]:
+        """Those of ``names`` that the events filter's ``name LIKE '%' || part || '%'``
+        keeps, judged by SQLite itself (the same case folding and wildcards), in one query."""
+        rows = self.conn.execute(
+            "SELECT value FROM json_each(?) WHERE value LIKE '%' || ? || '%'",
+            (json.dumps(list(names)), part),
+        )
+        return {r[0] for r in rows}
+
+    def source_documents(self, source: str) -> set[str]:
+        """The documents of an outlet as the events filter matches it (``lower()`` both)."""
+        rows = self.conn.execute(
+            "SELECT id FROM documents WHERE lower(source) = lower(?)", (source,)
+        )
+        return {r[0] for r in rows}
 
     def latest_events(self, count: int, statuses: Sequence[str]) -> list[StoredEvent]:
         """The ``count`` newest dated events with one of ``statuses``, oldest first."""
@@ -838,6 +876,93 @@ class Store:
         ).fetchall()
         return [{**dict(r), "removed": reasons.get(r["source"], {})} for r in rows]
 
+    # -- what source profiles need, as aggregates (sources.profile_store) -----------------
+
+    def outlet_documents(self) -> list[OutletRow]:
+        """Every document's outlet, date and copy link, in ingest order."""
+        rows = self.conn.execute(
+            "SELECT d.id, d.source, d.published, d.published_estimated, dup.duplicate_of "
+            "FROM documents d LEFT JOIN duplicates dup ON dup.document_id = d.id ORDER BY d.rowid"
+        )
+        return [OutletRow(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+
+    def count_by_document(self, table: str) -> dict[str, int]:
+        """How many rows of ``table`` (events, claims, mentions) each document has."""
+        if table not in _PER_DOCUMENT:
+            raise ValueError(f"no per-document count of {table}")
+        rows = self.conn.execute(f"SELECT document_id, COUNT(*) FROM {table} GROUP BY 1")
+        return {r[0]: int(r[1]) for r in rows}
+
+    def most_mentioned(self, limit: int) -> list[tuple[str, str]]:
+        """The ``limit`` most mentioned actors as (id, name), most mentions first (then
+        by id)."""
+        rows = self.conn.execute(
+            "SELECT m.actor_id, COALESCE(a.name, m.actor_id) FROM (SELECT actor_id, COUNT(*) "
+            "AS n FROM mentions GROUP BY actor_id ORDER BY n DESC, actor_id LIMIT ?) m "
+            "LEFT JOIN actors a ON a.id = m.actor_id ORDER BY m.n DESC, m.actor_id",
+            (limit,),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def mention_texts(
+        self, actor_ids: Sequence[str], join: str, separator: str
+    ) -> list[tuple[str, str]]:
+        """Per document (in id order) that mentions one of these actors, its mentions of
+        them as one string: "actor_id<join>text" items in order of mention, ``separator``
+        between them (one pass over the mentions in index order, no sorting). ``join`` and
+        ``separator`` in a text become spaces (pick characters ``str.split`` takes for
+        whitespace, such as U+001F and U+001E, and a name that collapses whitespace is
+        unchanged)."""
+        if not actor_ids:
+            return []
+        marks = ", ".join("?" * len(actor_ids))
+        rows = self.conn.execute(
+            "SELECT document_id, group_concat(actor_id || ?1 || CASE WHEN instr(text, ?1) "
+            "OR instr(text, ?2) THEN replace(replace(text, ?1, ' '), ?2, ' ') ELSE text END, "
+            f"?2) FROM mentions INDEXED BY mentions_doc WHERE actor_id IN ({marks}) "
+            "GROUP BY document_id",
+            (join, separator, *actor_ids),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def documents_with_removals(self, reasons: Sequence[str]) -> set[str]:
+        """Documents with a removed line for one of these reasons."""
+        marks = ", ".join("?" * len(reasons))
+        rows = self.conn.execute(
+            f"SELECT DISTINCT document_id FROM removals WHERE reason IN ({marks})", tuple(reasons)
+        )
+        return {r[0] for r in rows}
+
+    def removed_lines(
+        self, *, reason: str | None = None, containing: Sequence[str] = ()
+    ) -> list[tuple[str, str]]:
+        """Removed lines as (document id, text): those removed for ``reason``, or those whose
+        ASCII-lowercased text contains one of the lowercase ``containing`` strings."""
+        clauses, params = ["reason = ?"] if reason else [], [reason] if reason else []
+        if containing:
+            clauses.append("(" + " OR ".join("instr(lower(text), ?) > 0" for _ in containing) + ")")
+            params += list(containing)
+        where = " AND ".join(clauses) or "1"
+        rows = self.conn.execute(f"SELECT document_id, text FROM removals WHERE {where}", params)
+        return [(r[0], r[1]) for r in rows]
+
+    def texts_with_phrases(self, phrases: Sequence[str]) -> list[tuple[str, str]]:
+        """(id, text) of the documents whose text holds one of the phrases as the full-text
+        index reads them (words in a row, case, diacritics and word endings aside): every
+        document where a phrase occurs, and some more. A phrase without any word would match
+        nothing there, so every document is given then."""
+        if not phrases:
+            return []
+        if not all(any(c.isalnum() for c in p) for p in phrases):
+            return [(r[0], r[1]) for r in self.conn.execute("SELECT id, text FROM documents")]
+        query = "text : (" + " OR ".join('"' + p.replace('"', '""') + '"' for p in phrases) + ")"
+        rows = self.conn.execute(
+            "SELECT d.id, d.text FROM documents_fts JOIN documents d "
+            "ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH ?",
+            (query,),
+        )
+        return [(r[0], r[1]) for r in rows]
+
     def actor_pairs(self, actor_ids: Sequence[str], *, by: str) -> Counter[tuple[str, str]]:
         """How many sentences (``by="sentence"``) or events (``by="event"``) name each pair
         of these actors; pairs are sorted ``(a, b)`` with ``a < b``."""
@@ -864,6 +989,8 @@ _PAIR_QUERIES = {
 }
 # bound parameters per statement when selecting events by id: well under SQLite's limit
 _ID_CHUNK = 500
+# tables Store.count_by_document counts (its table name is one of these, never a request's)
+_PER_DOCUMENT = frozenset({"events", "claims", "mentions"})
 
 
 def _event_order(item: StoredEvent) -> tuple[bool, str, str, int]:

@@ -6,17 +6,19 @@ values a user typed.
 
 from __future__ import annotations
 
+import functools
 import json
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import mean
-from typing import Any
+from typing import Any, NamedTuple
 
 from .claim_groups import ClaimSource, group_claims
 from .model import ActorRef, ClaimGroup
-from .sources import SourceProfile, profile_sources
+from .sources import SourceProfile, profile_store
 from .store import EventKey, Store, StoredEvent
 
 # Reports of one event from several documents rarely agree on the day (relative dates against
@@ -106,9 +108,30 @@ def event_row(item: StoredEvent) -> dict[str, Any]:
     }
 
 
+# -- the timeline ------------------------------------------------------------------------------
+#
+# Reports of one event become one entry: the reports of a type between the same parties (a
+# "bucket") are folded in date order, a report joining the first earlier entry that is close
+# in date (see _close_to, _joins). Reports no sentence, paragraph or document dates fold into
+# one entry per bucket, listed after the dated entries.
+
+
+class Published(NamedTuple):
+    """A publication date and whether it is an estimate (a lower bound: a document without a
+    stated date was published then or later)."""
+
+    date: str
+    estimated: bool
+
+    def __str__(self) -> str:
+        return f"{self.date} (est.)" if self.estimated else self.date
+
+
 @dataclass
 class TimelineEntry:
-    """One event on the timeline with every report of it."""
+    """One event on the timeline with every report of it. ``date`` is None when no report
+    states one: the entry then comes after the dated ones, and the publication dates of its
+    reports' documents (``reported``) are what places it in time."""
 
     date: str | None
     type: str
@@ -124,8 +147,55 @@ class TimelineEntry:
     def sources(self) -> list[str]:
         return sorted({r.source or r.document_id for r in self.reports})
 
+    @property
+    def dated(self) -> bool:
+        return self.date is not None
+
+    @property
+    def reported(self) -> tuple[Published | None, Published | None]:
+        """The earliest and the latest publication date of the documents reporting it (None
+        when no document has one); a date some document states outranks the same date
+        estimated for another."""
+        estimated: dict[str, bool] = {}
+        for r in self.reports:
+            if r.published:
+                estimated[r.published] = estimated.get(r.published, True) and r.published_estimated
+        if not estimated:
+            return None, None
+        first, last = min(estimated), max(estimated)
+        return Published(first, estimated[first]), Published(last, estimated[last])
+
+    @property
+    def published_estimated(self) -> bool:
+        """One end of ``reported`` is an estimated publication date."""
+        return any(end is not None and end.estimated for end in self.reported)
+
+    @property
+    def reported_span(self) -> str | None:
+        """``reported`` as text, "2022-09 (est.) to 2024-08-07 (est.)" (None: unknown)."""
+        first, last = self.reported
+        if first is None or last is None:
+            return None
+        return str(first) if first == last else f"{first} to {last}"
+
+    @property
+    def reported_note(self) -> str:
+        """When the documents reporting it were published: "reported in documents published
+        2022-09 (est.) to 2024-08-07 (est.)"."""
+        span, count = self.reported_span, len(self.documents)
+        if span is None:
+            return f"publication date{'s' if count > 1 else ''} unknown"
+        return f"reported in {'a document' if count == 1 else 'documents'} published {span}"
+
+    @property
+    def date_note(self) -> str | None:
+        """What an undated entry says in place of a date: "date not stated; reported in
+        documents published 2022-09 (est.) to 2024-08-07 (est.)"; None for a dated one."""
+        return None if self.dated else f"{UNDATED}; {self.reported_note}"
+
     def row(self) -> dict[str, Any]:
         first = self.reports[0].event
+        earliest, latest = self.reported
         return {
             "date": self.date,
             "type": self.type,
@@ -137,24 +207,38 @@ class TimelineEntry:
             "sources": self.sources,
             "documents": self.documents,
             "sentence": first.sentence,
+            "dated": self.dated,
+            "date_note": self.date_note,
+            "reported_from": earliest.date if earliest else None,
+            "reported_until": latest.date if latest else None,
+            "published_estimated": self.published_estimated,
         }
+
+
+# what an undated entry shows in place of its date
+UNDATED = "date not stated"
 
 
 @dataclass(frozen=True, slots=True)
 class TimelineSlot:
-    """One timeline entry before its events are loaded: date, type and the event ids of its
-    reports (the first one names the parties). Small enough to keep for a whole corpus."""
+    """One timeline entry before its events are loaded: date (None: not stated), type and the
+    event ids of its reports (the first one names the parties). Small enough to keep for a
+    whole corpus. ``first`` (the position of its first report in event order) and, for an
+    undated entry, ``published`` (its reports' earliest publication date) order entries."""
 
-    date: str
+    date: str | None
     type: str
     event_ids: tuple[int, ...]
+    first: int = 0
+    published: str | None = None
 
 
 def timeline(store: Store, flt: EventFilter = EventFilter()) -> list[TimelineEntry]:
-    """Dated events in order; reports of one event from several documents become one entry."""
-    items = [item for item in events(store, flt) if item.event.date]
+    """Events in date order, reports of one event from several documents as one entry; then
+    the undated events, most reported first (a date filter leaves them out)."""
+    items = events(store, flt)
     by_id = {item.id: item for item in items}
-    slots = _ordered(_fold(enumerate(_key_of(item) for item in items)))
+    slots = _slots([_key_of(item) for item in items])
     return [_entry(slot, [by_id[i] for i in slot.event_ids]) for slot in slots]
 
 
@@ -165,48 +249,29 @@ def timeline_index(
     and pick one page (``timeline_entries`` then loads that page).
 
     ``keys`` (``timeline_keys``: one per database state, shared by every filter) spares
-    reading the events again: the filter then only selects event ids; a bucket of reports it
-    keeps whole reuses the entries folded once for all filters, the others are folded again
-    from the reports kept."""
-    where, params = where_clause(flt)
+    reading the events again: the filter is applied to the keys (no SQL over the events), a
+    bucket it keeps whole reuses the entries folded once for all filters (cut at the ends of
+    a date range), the others are folded again from the reports kept."""
     if keys is None or flt.include_unhappened:
-        dated = " AND ".join(c for c in (where, "e.date IS NOT NULL") if c)
-        return _ordered(_fold(enumerate(_group_keys(store.event_keys(dated, params)))))
+        return _slots(_group_keys(store.event_keys(*where_clause(flt)))[0])
     if flt == EventFilter():
         return list(keys.everything)
-    chosen: dict[int, list[int]] = defaultdict(list)
-    for event_id in store.event_ids(where, params):
-        spot = keys.spots.get(event_id)  # undated events have none
-        if spot is not None:
-            chosen[spot[0]].append(spot[1])
-    folded: list[_Folded] = []
-    for number, members in chosen.items():
-        bucket = keys.buckets[number]
-        if len(members) == len(bucket.keys):
-            folded += bucket.folded
-        else:
-            folded += _fold_bucket([bucket.keys[i] for i in sorted(members)])
-    return _ordered(folded)
+    return _filtered(store, keys, flt)
 
 
 def timeline_keys(store: Store) -> TimelineKeys:
-    """Every dated event that happened (or was promised), bucketed by type and parties (the
+    """Every event that happened (or was promised), bucketed by type and parties (the
     timeline never joins reports across buckets), each bucket folded into its entries."""
-    where, params = where_clause(EventFilter())
-    keys = _group_keys(store.event_keys(f"{where} AND e.date IS NOT NULL", params))
-    by_bucket: dict[tuple[str, frozenset[str]], list[tuple[int, GroupKey]]] = defaultdict(list)
-    for at, key in enumerate(keys):
-        by_bucket[(key.type, key.parties)].append((at, key))
-    buckets = tuple(
-        _Bucket(tuple(members), tuple(_fold_bucket(members))) for members in by_bucket.values()
+    keys, parties = _group_keys(store.event_keys(*where_clause(EventFilter())))
+    dated, undated = _by_bucket(keys)
+    buckets = tuple(_bucket(members) for members in dated.values())
+    loose = tuple(
+        _Undated(members[0][1].type, tuple(members), _numbers(members), _undated_slot(members))
+        for members in undated.values()
     )
-    spots = {
-        key.id: (number, index)
-        for number, bucket in enumerate(buckets)
-        for index, (_, key) in enumerate(bucket.keys)
-    }
-    everything = tuple(_ordered(f for b in buckets for f in b.folded))
-    return TimelineKeys(buckets, spots, everything)
+    names = sorted({n for p in parties for n in p.names})
+    everything = _ordered([s for b in buckets for s in b.folded], [u.slot for u in loose])
+    return TimelineKeys(buckets, loose, tuple(parties), tuple(names), tuple(everything))
 
 
 def timeline_entries(store: Store, slots: Sequence[TimelineSlot]) -> list[TimelineEntry]:
@@ -218,40 +283,70 @@ def timeline_entries(store: Store, slots: Sequence[TimelineSlot]) -> list[Timeli
 
 
 @dataclass(frozen=True, slots=True)
+class _Parties:
+    """The parties of an event: what the timeline groups by (``key``: each party's actor id,
+    else its country, else its lowercased name) and what the actor and country filters read.
+    ``number`` indexes ``TimelineKeys.parties``."""
+
+    number: int
+    key: frozenset[str]
+    actor_ids: frozenset[str]
+    names: tuple[str, ...]
+    countries: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class GroupKey:
-    """One dated event as the timeline groups it: type, parties, date and document."""
+    """One event as the timeline groups it: type, parties, date ("" when not stated) and
+    document; for an undated event, its document's publication date."""
 
     id: int
     document_id: str
     type: str
     date: str
-    parties: frozenset[str]
+    parties: _Parties
     day: int  # the date's day number (date.toordinal) at day precision, else -1
+    published: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Folded:
-    """A timeline entry as folding made it; ``first`` orders entries of one date and type
-    the way they were opened (the position of their first report)."""
-
-    date: str
-    type: str
-    first: int
-    event_ids: tuple[int, ...]
+Member = tuple[int, GroupKey]  # a report's position in event order, and its key
 
 
 @dataclass(frozen=True)
 class _Bucket:
-    keys: tuple[tuple[int, GroupKey], ...]  # (position in event order, key), in that order
-    folded: tuple[_Folded, ...]
+    """The dated reports of one type between the same parties, folded once for all filters.
+
+    ``clean[i]``: no entry of the fold has reports both before ``i`` and from ``i`` on, so
+    the fold of the reports from ``i`` on is the fold's entries starting there."""
+
+    type: str
+    keys: tuple[Member, ...]  # in event order
+    dates: tuple[str, ...]  # the keys' dates (ascending: bisected by date filters)
+    folded: tuple[TimelineSlot, ...]  # in the order the entries opened
+    members: tuple[tuple[int, ...], ...]  # each entry's reports, as indexes into keys
+    starts: tuple[int, ...]  # each entry's first report (ascending)
+    clean: bytes
+    parties: tuple[int, ...]  # the distinct parties among the keys (numbers)
+
+
+@dataclass(frozen=True)
+class _Undated:
+    """The undated reports of one type between the same parties: one entry."""
+
+    type: str
+    keys: tuple[Member, ...]
+    parties: tuple[int, ...]
+    slot: TimelineSlot
 
 
 @dataclass(frozen=True)
 class TimelineKeys:
-    """``timeline_keys``: what every filter's timeline is folded from."""
+    """``timeline_keys``: what every filter's timeline is made from."""
 
     buckets: tuple[_Bucket, ...]
-    spots: dict[int, tuple[int, int]]  # event id -> (bucket, index of its key in the bucket)
+    undated: tuple[_Undated, ...]
+    parties: tuple[_Parties, ...]  # every distinct set of parties, by number
+    names: tuple[str, ...]  # every party name (the actor filter matches them once)
     everything: tuple[TimelineSlot, ...]  # the timeline of the default filter
 
 
@@ -265,57 +360,229 @@ class _Open:
     reach: str  # a report dated after this string can no longer be close to the entry
     first: int
     event_ids: list[int]
+    positions: list[int]  # the reports' indexes in the sequence folded
     documents: set[str]
 
-
-def _fold(keys: Iterable[tuple[int, GroupKey]]) -> list[_Folded]:
-    """Fold reports of one event into one entry, bucket by bucket of type and parties (the
-    only reports that can be one event)."""
-    buckets: dict[tuple[str, frozenset[str]], list[tuple[int, GroupKey]]] = defaultdict(list)
-    for at, key in keys:
-        buckets[(key.type, key.parties)].append((at, key))
-    return [f for members in buckets.values() for f in _fold_bucket(members)]
+    def slot(self) -> TimelineSlot:
+        return TimelineSlot(self.date, self.type, tuple(self.event_ids), self.first)
 
 
-def _fold_bucket(keys: Iterable[tuple[int, GroupKey]]) -> list[_Folded]:
-    """Fold one bucket's reports. They come in date order, so an open entry that no later
-    report can be close to is dropped from the candidates (linear time); the earliest reach
-    among the candidates says when to look for such entries."""
+def _slots(keys: Sequence[GroupKey]) -> list[TimelineSlot]:
+    """The timeline's entries from the keys of the events it shows, in event order."""
+    dated, undated = _by_bucket(keys)
+    folded = [o.slot() for members in dated.values() for o in _fold_run(members, 0)[0]]
+    return _ordered(folded, [_undated_slot(members) for members in undated.values()])
+
+
+def _by_bucket(
+    keys: Sequence[GroupKey],
+) -> tuple[dict[tuple[str, frozenset[str]], list[Member]], ...]:
+    """The keys with their positions, by bucket of type and parties: dated, then undated."""
+    dated: dict[tuple[str, frozenset[str]], list[Member]] = defaultdict(list)
+    undated: dict[tuple[str, frozenset[str]], list[Member]] = defaultdict(list)
+    for at, key in enumerate(keys):
+        (dated if key.date else undated)[(key.type, key.parties.key)].append((at, key))
+    return dated, undated
+
+
+def _fold_run(
+    keys: Sequence[Member], start: int, stop: int | None = None, clean: bytes | None = None
+) -> tuple[list[_Open], int]:
+    """Fold one bucket's reports ``keys[start:stop]``. They come in date order, so an open
+    entry that no later report can be close to is dropped from the candidates (linear time);
+    the earliest reach among the candidates says when to look for such entries.
+
+    With ``clean`` (the bucket's shared fold, ``_Bucket.clean``) the run stops at the first
+    report ``i`` where it has no candidate left and ``clean[i]``: from there on both folds
+    are the same. Returns the entries and where the run stopped."""
+    stop = len(keys) if stop is None else stop
     built: list[_Open] = []
     candidates: list[_Open] = []
     earliest = ""
-    for at, key in keys:
+    for i in range(start, stop):
+        at, key = keys[i]
         if earliest < key.date:
             candidates = [e for e in candidates if e.reach >= key.date]
             earliest = min((e.reach for e in candidates), default=_NEVER)
+        if clean is not None and not candidates and clean[i]:
+            return built, i
         match = next((e for e in candidates if _close_to(e, key) and _joins(e, key)), None)
         if match is None:
-            match = _Open(key.date, key.type, key.day, _reach(key.date, key.day), at, [], set())
+            reach = _reach(key.date, key.day)
+            match = _Open(key.date, key.type, key.day, reach, at, [], [], set())
             built.append(match)
             candidates.append(match)
         elif len(key.date) > len(match.date):  # keep the most precise date
             match.date, match.day, match.reach = key.date, key.day, _reach(key.date, key.day)
         earliest = min(earliest, match.reach)
         match.event_ids.append(key.id)
+        match.positions.append(i)
         match.documents.add(key.document_id)
-    return [_Folded(e.date, e.type, e.first, tuple(e.event_ids)) for e in built]
+    return built, stop
 
 
-def _ordered(folded: Iterable[_Folded]) -> list[TimelineSlot]:
-    """Entries by date and type; entries of one date and type in the order they opened."""
-    ordered = sorted(folded, key=lambda f: (f.date, f.type, f.first))
-    return [TimelineSlot(f.date, f.type, f.event_ids) for f in ordered]
+def _bucket(members: Sequence[Member]) -> _Bucket:
+    opened, _ = _fold_run(members, 0)
+    positions = tuple(tuple(o.positions) for o in opened)
+    # cover[i]: how many entries have reports both before i and from i on
+    change = [0] * (len(members) + 1)
+    for reports in positions:
+        change[reports[0] + 1] += 1
+        change[reports[-1] + 1] -= 1
+    clean = bytearray(len(members))
+    running = 0
+    for i in range(len(members)):
+        running += change[i]
+        clean[i] = running == 0
+    return _Bucket(
+        type=members[0][1].type,
+        keys=tuple(members),
+        dates=tuple(key.date for _, key in members),
+        folded=tuple(o.slot() for o in opened),
+        members=positions,
+        starts=tuple(reports[0] for reports in positions),
+        clean=bytes(clean),
+        parties=_numbers(members),
+    )
 
 
-def _group_keys(keys: Iterable[EventKey]) -> list[GroupKey]:
-    parties: dict[str, frozenset[str]] = {}  # few distinct sets of parties: map each once
+def _range_fold(bucket: _Bucket, a: int, b: int) -> list[TimelineSlot]:
+    """The bucket's reports ``a`` to ``b - 1`` (what a date range keeps of it) folded. Away
+    from the range's ends the shared fold holds: from ``a`` the reports are folded again
+    only until both folds meet (``_fold_run`` with ``clean``); the shared entries from there
+    are reused, and one that runs past ``b`` keeps its reports before ``b`` (the fold of a
+    prefix is the fold stopped early)."""
+    opened, start = _fold_run(bucket.keys, a, b, bucket.clean)
+    out = [o.slot() for o in opened]
+    for n in range(bisect_left(bucket.starts, start), bisect_left(bucket.starts, b)):
+        reports = bucket.members[n]
+        if reports[-1] < b:
+            out.append(bucket.folded[n])
+            continue
+        kept = reports[: bisect_left(reports, b)]
+        when = bucket.dates[kept[0]]
+        for i in kept[1:]:
+            if len(bucket.dates[i]) > len(when):  # the most precise date, first seen
+                when = bucket.dates[i]
+        shared = bucket.folded[n]
+        out.append(TimelineSlot(when, shared.type, shared.event_ids[: len(kept)], shared.first))
+    return out
+
+
+def _filtered(store: Store, keys: TimelineKeys, flt: EventFilter) -> list[TimelineSlot]:
+    """``timeline_index`` of a filter (of events that happened) from the shared keys: the
+    same clauses as ``where_clause``, read from the keys (party names are matched by
+    SQLite's own LIKE, outlets by its own lower())."""
+    wanted = flt.type.upper() if flt.type else None
+    allowed = _allowed_parties(store, keys, flt)
+    documents = store.source_documents(flt.source) if flt.source else None
+
+    def keep(member: Member) -> bool:
+        key = member[1]
+        return (allowed is None or allowed[key.parties.number]) and (
+            documents is None or key.document_id in documents
+        )
+
+    dated: list[TimelineSlot] = []
+    for bucket in keys.buckets:
+        if wanted is not None and bucket.type != wanted:
+            continue
+        if allowed is not None and not any(allowed[n] for n in bucket.parties):
+            continue
+        a, b = _date_range(bucket.dates, flt.since, flt.until)
+        if a >= b:
+            continue
+        if documents is None and (allowed is None or all(allowed[n] for n in bucket.parties)):
+            dated += _range_fold(bucket, a, b)
+            continue
+        chosen = [m for m in bucket.keys[a:b] if keep(m)]
+        dated += [o.slot() for o in _fold_run(chosen, 0)[0]]
+    undated: list[TimelineSlot] = []
+    for loose in keys.undated if not (flt.since or flt.until) else ():
+        if wanted is not None and loose.type != wanted:
+            continue
+        if documents is None and (allowed is None or all(allowed[n] for n in loose.parties)):
+            undated.append(loose.slot)
+        elif chosen := [m for m in loose.keys if keep(m)]:
+            undated.append(_undated_slot(chosen))
+    return _ordered(dated, undated)
+
+
+def _allowed_parties(store: Store, keys: TimelineKeys, flt: EventFilter) -> list[bool] | None:
+    """For each distinct set of parties (by number), whether the actor and country filters
+    keep its events (None: no such filter)."""
+    if not flt.actor and not flt.country:
+        return None
+    named = store.names_like(keys.names, flt.actor) if flt.actor else set()
+    country = flt.country.upper() if flt.country else None
+    return [
+        (country is None or country in p.countries)
+        and (not flt.actor or flt.actor in p.actor_ids or any(n in named for n in p.names))
+        for p in keys.parties
+    ]
+
+
+def _date_range(dates: Sequence[str], since: str | None, until: str | None) -> tuple[int, int]:
+    """The indexes ``a:b`` of the ascending ``dates`` that ``where_clause``'s date clauses
+    keep (``date >= since``; ``until`` compared with the date cut to its length)."""
+    a = bisect_left(dates, since) if since else 0
+    b = bisect_right(dates, until, key=lambda d: d[: len(until)]) if until else len(dates)
+    return a, b
+
+
+def _numbers(members: Iterable[Member]) -> tuple[int, ...]:
+    return tuple(sorted({key.parties.number for _, key in members}))
+
+
+def _undated_slot(members: Sequence[Member]) -> TimelineSlot:
+    """The one entry of a bucket's undated reports."""
+    published = [key.published for _, key in members if key.published]
+    first, key = members[0]
+    ids = tuple(k.id for _, k in members)
+    return TimelineSlot(None, key.type, ids, first, min(published, default=None))
+
+
+def _ordered(dated: Iterable[TimelineSlot], undated: Iterable[TimelineSlot]) -> list[TimelineSlot]:
+    """Dated entries by date and type (of one date and type in the order they opened); then
+    undated ones, most reports first, then by earliest publication date and type."""
+    return sorted(dated, key=lambda s: (s.date or "", s.type, s.first)) + sorted(
+        undated,
+        key=lambda s: (-len(s.event_ids), s.published is None, s.published or "", s.type, s.first),
+    )
+
+
+def _group_keys(keys: Iterable[EventKey]) -> tuple[list[GroupKey], list[_Parties]]:
+    """The keys as the timeline groups them, and the distinct sets of parties among them."""
+    parties: dict[str, _Parties] = {}  # few distinct sets of parties: read each once
     out = []
     for k in keys:
         found = parties.get(k.parties)
         if found is None:
-            found = parties[k.parties] = _party_keys(json.loads(k.parties))
-        out.append(GroupKey(k.id, k.document_id, k.type, k.date or "", found, _day(k.date)))
-    return out
+            found = parties[k.parties] = _stored_parties(len(parties), json.loads(k.parties))
+        out.append(
+            GroupKey(k.id, k.document_id, k.type, k.date or "", found, _day(k.date), k.published)
+        )
+    return out, list(parties.values())
+
+
+def _stored_parties(number: int, rows: Iterable[list[str | None]]) -> _Parties:
+    """``_Parties`` from ``Store.event_keys``'s ``[actor_id, name, country]`` rows."""
+    refs = [
+        ActorRef(name, country, None, actor_id)
+        for actor_id, name, country in rows
+        if name is not None
+    ]
+    return _refs_parties(number, refs)
+
+
+def _refs_parties(number: int, refs: Sequence[ActorRef]) -> _Parties:
+    return _Parties(
+        number,
+        _parties(refs),
+        frozenset(r.actor_id for r in refs if r.actor_id),
+        tuple(r.name for r in refs),
+        frozenset(r.country for r in refs if r.country),
+    )
 
 
 def _entry(slot: TimelineSlot, reports: list[StoredEvent]) -> TimelineEntry:
@@ -325,14 +592,11 @@ def _entry(slot: TimelineSlot, reports: list[StoredEvent]) -> TimelineEntry:
 
 def _key_of(item: StoredEvent) -> GroupKey:
     ev = item.event
-    parties = _parties(ev.actors + ev.recipients)
-    return GroupKey(item.id, item.document_id, ev.type, ev.date or "", parties, _day(ev.date))
-
-
-def _party_keys(parties: Iterable[str | None]) -> frozenset[str]:
-    """``_parties`` over the keys ``Store.event_keys`` gives: an actor id or country as it is,
-    a name (after U+0001) lowercased."""
-    return frozenset(p[1:].lower() if p.startswith("\x01") else p for p in parties if p)
+    parties = _refs_parties(-1, ev.actors + ev.recipients)
+    published = None if ev.date else item.published
+    return GroupKey(
+        item.id, item.document_id, ev.type, ev.date or "", parties, _day(ev.date), published
+    )
 
 
 @dataclass(frozen=True)
@@ -373,16 +637,10 @@ def dyads(store: Store, a: str, b: str, flt: EventFilter = EventFilter()) -> lis
 
 def claim_groups(store: Store) -> list[ClaimGroup]:
     """Every stored claim grouped across documents, with a verdict (claim_groups.py)."""
-    sources: dict[str, ClaimSource] = {}
-    for doc in store.iter_documents():
-        duplicate = store.duplicate_of(doc.id)
-        sources[doc.id] = ClaimSource(
-            document=doc.id,
-            source=doc.source,
-            published=doc.published,
-            duplicate_of=duplicate[0] if duplicate else None,
-            published_estimated=doc.published_estimated,
-        )
+    sources = {
+        d.id: ClaimSource(d.id, d.source, d.published, d.duplicate_of, d.published_estimated)
+        for d in store.outlet_documents()
+    }
     items = [(sources[doc_id], claim) for doc_id, claim in store.all_claims()]
     return group_claims(items)
 
@@ -390,14 +648,9 @@ def claim_groups(store: Store) -> list[ClaimGroup]:
 def source_profiles(
     store: Store, groups: Sequence[ClaimGroup] | None = None
 ) -> list[SourceProfile]:
-    """One profile per outlet: kind, period, what it reports and how it names key actors."""
-    documents = list(store.iter_documents(full=True))
-    copies = {}
-    for doc in documents:
-        duplicate = store.duplicate_of(doc.id)
-        if duplicate:
-            copies[doc.id] = duplicate[0]
-    return profile_sources(documents, claim_groups(store) if groups is None else groups, copies)
+    """One profile per outlet: kind, period, what it reports and how it names key actors
+    (from SQL aggregates: ``sources.profile_store``)."""
+    return profile_store(store, claim_groups(store) if groups is None else groups)
 
 
 def _direction(
@@ -429,6 +682,11 @@ def _parties(refs: Iterable[ActorRef]) -> frozenset[str]:
 def _day(value: str | None) -> int:
     if value is None or len(value) != len("YYYY-MM-DD"):
         return -1
+    return _day_number(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a corpus has a few thousand distinct days
+def _day_number(value: str) -> int:
     try:
         return date.fromisoformat(value).toordinal()
     except ValueError:

@@ -8,6 +8,7 @@ reach SQL as bound parameters of fixed statements.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import logging
@@ -26,7 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from typing_extensions import TypedDict  # pydantic reads only this one on Python < 3.12
 
 from . import __version__, views
@@ -92,7 +93,11 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"at most {MAX_LIMIT}")]
 Offset = Annotated[int, Query(ge=0)]
 DateParam = Annotated[
-    str | None, Query(max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")
+    str | None,
+    Query(
+        max_length=10,
+        description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive; leaves out the undated events",
+    ),
 ]
 TextParam = Annotated[str | None, Query(max_length=200)]
 VerdictParam = Annotated[Verdict | None, Query(description="keep the groups with this verdict")]
@@ -406,10 +411,12 @@ def timeline_of(store: RequestStore, flt: views.EventFilter) -> tuple[views.Time
 
 def timeline_page(
     store: RequestStore, flt: views.EventFilter, limit: int, offset: int
-) -> tuple[int, list[views.TimelineEntry]]:
-    """How many timeline entries match, and one page of them with their reports loaded."""
+) -> tuple[int, int, list[views.TimelineEntry]]:
+    """How many timeline entries match, how many of them are undated (the last ones), and
+    one page of them with their reports loaded."""
     slots = timeline_of(store, flt)
-    return len(slots), views.timeline_entries(store, slots[offset:][:limit])
+    dated = bisect.bisect_left(slots, True, key=lambda s: s.date is None)
+    return len(slots), len(slots) - dated, views.timeline_entries(store, slots[offset:][:limit])
 
 
 def events_of(store: RequestStore, flt: views.EventFilter) -> tuple[int, ...]:
@@ -641,7 +648,7 @@ class EventsAnswer(TypedDict):
 
 
 class TimelineJson(TypedDict):
-    date: str | None
+    date: Annotated[str | None, Field(description="null: no report states a date")]
     type: str
     mode: str | None
     actor: str
@@ -651,10 +658,29 @@ class TimelineJson(TypedDict):
     sources: list[str]
     documents: list[str]
     sentence: str
+    dated: bool
+    date_note: Annotated[
+        str | None,
+        Field(
+            description="an undated entry's 'date not stated; reported in documents "
+            "published ... to ...' (null when dated)"
+        ),
+    ]
+    reported_from: Annotated[
+        str | None, Field(description="earliest publication date of the reports' documents")
+    ]
+    reported_until: Annotated[
+        str | None, Field(description="latest publication date of the reports' documents")
+    ]
+    published_estimated: Annotated[
+        bool,
+        Field(description="reported_from or reported_until is an estimate (a lower bound)"),
+    ]
 
 
 class TimelineAnswer(TypedDict):
     total: int
+    undated: Annotated[int, Field(description="how many of the entries are undated (the last)")]
     entries: list[TimelineJson]
 
 
@@ -725,6 +751,8 @@ class ProfileJson(TypedDict):
 
 
 class SourcesAnswer(TypedDict):
+    total: Annotated[int, Field(description="how many profiles (independent outlets)")]
+    total_sources: Annotated[int, Field(description="how many outlet rows in `sources`")]
     sources: list[OutletJson]
     profiles: list[ProfileJson]
 
@@ -908,9 +936,13 @@ def api_timeline(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Dated events in order, one entry per event citing every report of it."""
-    total, entries = timeline_page(store, event_filter(actor, type, since, until), limit, offset)
-    return {"total": total, "entries": [e.row() for e in entries]}
+    """Dated events in order, one entry per event citing every report of it; then the
+    events no report dates (``date`` null, ``dated`` false, ``date_note`` saying so and when
+    the reports were published), most reported first. ``since`` and ``until`` leave the
+    undated entries out."""
+    flt = event_filter(actor, type, since, until)
+    total, undated, entries = timeline_page(store, flt, limit, offset)
+    return {"total": total, "undated": undated, "entries": [e.row() for e in entries]}
 
 
 @api.get("/actors", response_model=ActorsAnswer)
@@ -927,12 +959,18 @@ def api_network(store: StoreDep, limit: Limit = NETWORK_NODES) -> dict[str, Any]
 
 
 @api.get("/sources", response_model=SourcesAnswer)
-def api_sources(store: StoreDep) -> dict[str, Any]:
+def api_sources(store: StoreDep, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     """Per outlet: documents, period covered, copies and removed-line reasons (``sources``);
     and per independent outlet (copies count for their original's): the kind of page, the
     events and claims it reports, the claims only it makes, and how it names the key actors
-    (``profiles``)."""
-    return {"sources": list(sources_of(store)), "profiles": list(profiles_of(store))}
+    (``profiles``). Both lists most documents first; ``limit`` and ``offset`` page both."""
+    outlets, found = sources_of(store), profiles_of(store)
+    return {
+        "total": len(found),
+        "total_sources": len(outlets),
+        "sources": list(outlets[offset:][:limit]),
+        "profiles": list(found[offset:][:limit]),
+    }
 
 
 @api.get("/claims", response_model=ClaimsAnswer)
@@ -1020,18 +1058,25 @@ def page_timeline(
         "types": store.event_types(),
         "actors": actors_of(store),
         "entries": [],
+        "undated_entries": [],
         "total": 0,
+        "undated": 0,
         "error": None,
     }
     try:
-        total, entries = timeline_page(
+        total, undated, entries = timeline_page(
             store, event_filter(actor, type, since, until), PAGE_ROWS, offset
         )
     except HTTPException as exc:
         context["error"] = exc.detail
         return render(request, "timeline.html", context, status=400)
     context.update(
-        entries=entries, total=total, pages=_page_links("/timeline", form, offset, total)
+        entries=[e for e in entries if e.dated],
+        undated_entries=[e for e in entries if not e.dated],
+        shown=len(entries),
+        total=total,
+        undated=undated,
+        pages=_page_links("/timeline", form, offset, total),
     )
     return render(request, "timeline.html", context)
 
