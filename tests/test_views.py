@@ -165,6 +165,7 @@ CHIEF = ActorRef("Min Aung Hlaing", "MMR", "MIL", "min-aung-hlaing")
 PUTIN = ActorRef("Vladimir Putin", "RUS", "GOV", "vladimir-putin")
 RUSSIA = ActorRef("Russia", "RUS", "GOV", "russia")
 MYANMAR = ActorRef("Myanmar", "MMR", "GOV", "myanmar")
+BELARUS = ActorRef("Belarus", "BLR", "GOV", "belarus")
 
 # (source, publication date, estimated, events): the two visit reports without a date are
 # one event; the dated visit and the visit to "Russia" (other parties) are not part of it
@@ -176,7 +177,7 @@ UNDATED_STORIES = {
     ]),
     "irrawaddy": ("The Irrawaddy", "2024-02-10", False, [
         event("CONSULT", (CHIEF,), (PUTIN,), "", "The junta chief met Putin in Moscow."),
-        event("CONSULT", (CHIEF,), (RUSSIA,), "", "The junta chief flew to Russia again."),
+        event("CONSULT", (CHIEF,), (BELARUS,), "", "The junta chief flew to Belarus again."),
         event("CONSULT", (CHIEF,), (PUTIN,), "2024-02-01", "On February 1 he met Putin."),
         event("AGREE", (CHIEF,), (PUTIN,), "", "He may sign a deal.", status="hypothetical"),
     ]),
@@ -206,6 +207,24 @@ def _summary(entries: list[views.TimelineEntry]) -> list[tuple[str | None, str, 
     return [(e.date, e.type, [r.event.sentence for r in e.reports]) for e in entries]
 
 
+def test_reports_naming_one_side_differently_are_one_event(undated_store: Store) -> None:
+    """Parties are compared by country: "Russia" and "Vladimir Putin" are one side."""
+    with undated_store.transaction():
+        undated_store.add_events(
+            "blog",
+            [event("CONSULT", (CHIEF,), (RUSSIA,), "", "The junta chief flew to Russia again.")],
+            [0.0],
+        )
+    talks = views.timeline(undated_store)[2]
+    assert sorted(r.event.sentence for r in talks.reports) == [
+        "Min Aung Hlaing held talks with Putin.",
+        "The junta chief flew to Russia again.",
+        "The junta chief met Putin in Moscow.",
+        "The talks with Putin lasted three hours.",
+    ]
+    assert talks.documents == ["blog", "irrawaddy", "tass"]
+
+
 def test_undated_reports_from_different_documents_fold_after_the_dated_entries(
     undated_store: Store,
 ) -> None:
@@ -217,9 +236,9 @@ def test_undated_reports_from_different_documents_fold_after_the_dated_entries(
         (None, "CONSULT", ["The junta chief met Putin in Moscow.",
                            "Min Aung Hlaing held talks with Putin.",
                            "The talks with Putin lasted three hours."]),
-        # one report each: earliest publication first, unknown last; other parties (Russia
-        # rather than Putin) are another event
-        (None, "CONSULT", ["The junta chief flew to Russia again."]),
+        # one report each: earliest publication first, unknown last; other parties (Belarus
+        # rather than Russia) are another event
+        (None, "CONSULT", ["The junta chief flew to Belarus again."]),
         (None, "AID", ["Russia is the junta's arms supplier."]),
     ]  # fmt: skip
 

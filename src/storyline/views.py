@@ -676,7 +676,9 @@ def _matches(refs: Iterable[ActorRef], wanted: str) -> bool:
 
 
 def _parties(refs: Iterable[ActorRef]) -> frozenset[str]:
-    return frozenset(r.actor_id or r.country or r.name.lower() for r in refs)
+    """What makes reports the same event's: the parties' countries (outlets name one side
+    differently: "Min Aung Hlaing", "the junta", "Myanmar"), else the actor, else the name."""
+    return frozenset(r.country or r.actor_id or r.name.lower() for r in refs)
 
 
 def _day(value: str | None) -> int:
