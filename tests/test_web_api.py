@@ -778,12 +778,18 @@ def _reference_timeline(items: list[StoredEvent]) -> list[tuple[str | None, str,
     type and parties make one entry, after the dated ones: most reports first, then earliest
     publication date of their documents (none last), then type."""
     entries: list[dict[str, Any]] = []
-    undated: dict[tuple[str, frozenset[str]], dict[str, Any]] = {}
+    undated: dict[tuple[str, frozenset[tuple[str, str]]], dict[str, Any]] = {}
     for item in items:
         ev = item.event
-        parties = frozenset(
-            r.actor_id or r.country or r.name.lower() for r in ev.actors + ev.recipients
-        )
+        # who acts on whom, each party by its country, else its actor id, else its name
+        sides = [
+            (role, r.country or r.actor_id or r.name.lower())
+            for role, refs in (("actor", ev.actors), ("recipient", ev.recipients))
+            for r in refs
+        ]
+        if not ev.recipients:
+            sides = [("alone", key) for _, key in sides]
+        parties = frozenset(sides)
         if not ev.date:
             loose = undated.setdefault((ev.type, parties), {"ids": [], "published": []})
             loose["ids"].append(item.id)
@@ -843,7 +849,7 @@ def _crowded_store(path: Path, *, dense: bool = False) -> Store:
     ]
     store = Store(path)
     with store.transaction():
-        for number in range(160 if dense else 40):
+        for number in range(160 if dense else 60):
             doc_id = f"d{number:03d}"
             published = date(2024, 1, 1) + timedelta(days=rng.randrange(120))
             store.insert_document(

@@ -161,8 +161,9 @@ def _developments(store: Store, cites: Citations) -> Section:
 
 
 def _development(entry: views.TimelineEntry, cites: Citations) -> str:
-    """Who did what to whom, where, in the first report's words, with every report cited."""
-    first = entry.reports[0].event
+    """Who did what to whom, where, in the words of the report that tells it best, with
+    every report cited."""
+    first = entry.lead.event
     whom = f" → {_parties(entry.recipients)}" if entry.recipients else ""
     place = f" in {first.location}" if first.location else ""
     return (

@@ -227,7 +227,8 @@ class EventKey:
     """The few fields of a stored event that placing it on a timeline needs.
 
     ``parties`` is a JSON array of the parties (actors and recipients), each as
-    ``[actor_id, name, country]`` (``[[null, null, null]]`` for an event without parties):
+    ``[actor_id, name, country, role]`` (``[[null, null, null, null]]`` for an event without
+    parties):
     the same few strings recur for events between the same parties, so a caller can map each
     distinct string once. ``published`` is the document's publication date, given for
     undated events only (the timeline orders those by it).
@@ -700,7 +701,7 @@ class Store:
         give, in the same order, without building the events."""
         rows = self.conn.execute(
             "SELECT e.id, e.document_id, e.type, e.date, "
-            "json_group_array(json_array(p.actor_id, p.name, p.country)), "
+            "json_group_array(json_array(p.actor_id, p.name, p.country, p.role)), "
             "CASE WHEN e.date IS NULL THEN "
             "(SELECT published FROM documents WHERE id = e.document_id) END "
             "FROM events e LEFT JOIN event_actors p ON p.event_id = e.id "

@@ -193,8 +193,14 @@ class TimelineEntry:
         documents published 2022-09 (est.) to 2024-08-07 (est.)"; None for a dated one."""
         return None if self.dated else f"{UNDATED}; {self.reported_note}"
 
+    @property
+    def lead(self) -> StoredEvent:
+        """The report that tells the event best: one that gives the entry's date, the most
+        confident of those, the first on a tie."""
+        return lead_report(self.date, self.reports)
+
     def row(self) -> dict[str, Any]:
-        first = self.reports[0].event
+        first = self.lead.event
         earliest, latest = self.reported
         return {
             "date": self.date,
@@ -284,8 +290,9 @@ def timeline_entries(store: Store, slots: Sequence[TimelineSlot]) -> list[Timeli
 
 @dataclass(frozen=True, slots=True)
 class _Parties:
-    """The parties of an event: what the timeline groups by (``key``: each party's actor id,
-    else its country, else its lowercased name) and what the actor and country filters read.
+    """The parties of an event: what the timeline groups by (``key``: who acts on whom, each
+    party by its country, else its actor id, else its lowercased name; see ``_parties``) and
+    what the actor and country filters read.
     ``number`` indexes ``TimelineKeys.parties``."""
 
     number: int
@@ -566,33 +573,44 @@ def _group_keys(keys: Iterable[EventKey]) -> tuple[list[GroupKey], list[_Parties
 
 
 def _stored_parties(number: int, rows: Iterable[list[str | None]]) -> _Parties:
-    """``_Parties`` from ``Store.event_keys``'s ``[actor_id, name, country]`` rows."""
-    refs = [
-        ActorRef(name, country, None, actor_id)
-        for actor_id, name, country in rows
+    """``_Parties`` from ``Store.event_keys``'s ``[actor_id, name, country, role]`` rows."""
+    parties = [
+        (ActorRef(name, country, None, actor_id), role)
+        for actor_id, name, country, role in rows
         if name is not None
     ]
-    return _refs_parties(number, refs)
+    actors = [ref for ref, role in parties if role == "actor"]
+    recipients = [ref for ref, role in parties if role != "actor"]
+    return _refs_parties(number, actors, recipients)
 
 
-def _refs_parties(number: int, refs: Sequence[ActorRef]) -> _Parties:
+def _refs_parties(
+    number: int, actors: Sequence[ActorRef], recipients: Sequence[ActorRef]
+) -> _Parties:
+    refs = [*actors, *recipients]
     return _Parties(
         number,
-        _parties(refs),
+        _parties(actors, recipients),
         frozenset(r.actor_id for r in refs if r.actor_id),
         tuple(r.name for r in refs),
         frozenset(r.country for r in refs if r.country),
     )
 
 
+def lead_report(date: str | None, reports: Sequence[StoredEvent]) -> StoredEvent:
+    """The report an entry is told by: one that gives the entry's date, the most confident
+    of those, the first on a tie."""
+    return max(reports, key=lambda r: (r.event.date == date, r.event.confidence))
+
+
 def _entry(slot: TimelineSlot, reports: list[StoredEvent]) -> TimelineEntry:
-    first = reports[0].event
-    return TimelineEntry(slot.date, slot.type, first.actors, first.recipients, reports)
+    lead = lead_report(slot.date, reports).event
+    return TimelineEntry(slot.date, slot.type, lead.actors, lead.recipients, reports)
 
 
 def _key_of(item: StoredEvent) -> GroupKey:
     ev = item.event
-    parties = _refs_parties(-1, ev.actors + ev.recipients)
+    parties = _refs_parties(-1, ev.actors, ev.recipients)
     published = None if ev.date else item.published
     return GroupKey(
         item.id, item.document_id, ev.type, ev.date or "", parties, _day(ev.date), published
@@ -675,10 +693,20 @@ def _matches(refs: Iterable[ActorRef], wanted: str) -> bool:
     return False
 
 
-def _parties(refs: Iterable[ActorRef]) -> frozenset[str]:
-    """What makes reports the same event's: the parties' countries (outlets name one side
-    differently: "Min Aung Hlaing", "the junta", "Myanmar"), else the actor, else the name."""
-    return frozenset(r.country or r.actor_id or r.name.lower() for r in refs)
+def _parties(actors: Iterable[ActorRef], recipients: Iterable[ActorRef]) -> frozenset[str]:
+    """What makes reports the same event's: who acts on whom, each side by its parties'
+    countries (outlets name one side differently: "Min Aung Hlaing", "the junta",
+    "Myanmar"), else actor ids, else names. An event without a recipient (one side, or
+    parties acting together) is keyed by its actors alone."""
+    acting = {_side_key(r) for r in actors}
+    targets = {_side_key(r) for r in recipients}
+    if not targets:
+        return frozenset("=" + k for k in acting)
+    return frozenset({">" + k for k in acting} | {"<" + k for k in targets})
+
+
+def _side_key(ref: ActorRef) -> str:
+    return ref.country or ref.actor_id or ref.name.lower()
 
 
 def _day(value: str | None) -> int:
