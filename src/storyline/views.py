@@ -195,8 +195,7 @@ class TimelineEntry:
 
     @property
     def lead(self) -> StoredEvent:
-        """The report that tells the event best: one that gives the entry's date, the most
-        confident of those, the first on a tie."""
+        """The report that tells the event best (``lead_report``)."""
         return lead_report(self.date, self.reports)
 
     def row(self) -> dict[str, Any]:
@@ -599,8 +598,11 @@ def _refs_parties(
 
 def lead_report(date: str | None, reports: Sequence[StoredEvent]) -> StoredEvent:
     """The report an entry is told by: one that gives the entry's date, the most confident
-    of those, the first on a tie."""
-    return max(reports, key=lambda r: (r.event.date == date, r.event.confidence))
+    of those, then one that names the place, the first on a tie."""
+    return max(
+        reports,
+        key=lambda r: (r.event.date == date, r.event.confidence, r.event.location is not None),
+    )
 
 
 def _entry(slot: TimelineSlot, reports: list[StoredEvent]) -> TimelineEntry:
