@@ -16,7 +16,7 @@ import pytest
 from storyline import export, report, views
 from storyline.events import score
 from storyline.model import Actor, ActorRef, Document, Event
-from storyline.store import Store
+from storyline.store import Store, StoredEvent
 
 LIMA = ActorRef("Peru", "PER", "GOV", "peru")
 QUITO = ActorRef("Ecuador", "ECU", "GOV", "ecuador")
@@ -316,3 +316,29 @@ def test_brief_lists_undated_events_with_citations(undated_store: Store) -> None
         "On February 1 he met Putin."
     )
     assert "<h3>Undated</h3>" in report.to_html(brief)
+
+
+def test_an_entry_lists_each_reporting_document_once_with_its_number_of_reports(
+    undated_store: Store,
+) -> None:
+    talks = views.timeline(undated_store)[2]
+    assert talks.by_document == [("irrawaddy", "The Irrawaddy", 1), ("tass", "TASS", 2)]
+
+
+def test_an_entry_is_told_by_a_report_that_gives_its_date_then_the_most_confident() -> None:
+    def report(number: int, date: str | None, confidence: float, place: str | None) -> StoredEvent:
+        ev = replace(
+            event("CONSULT", (CHIEF,), (PUTIN,), date or "", f"report {number}"),
+            date=date,
+            confidence=confidence,
+            location=place,
+        )
+        return StoredEvent(number, f"d{number}", None, None, None, ev, 0.0)
+
+    reports = [
+        report(1, "2024-02", 0.9, None),
+        report(2, "2024-02-01", 0.6, None),
+        report(3, "2024-02-01", 0.6, "Moscow"),
+    ]
+    assert views.lead_report("2024-02-01", reports).id == 3
+    assert views.lead_report("2024-02", reports).id == 1

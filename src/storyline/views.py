@@ -194,6 +194,15 @@ class TimelineEntry:
         return None if self.dated else f"{UNDATED}; {self.reported_note}"
 
     @property
+    def by_document(self) -> list[tuple[str, str, int]]:
+        """(document id, outlet or id, number of reports) per reporting document, in the
+        order of their first report."""
+        counts: dict[str, list[Any]] = {}
+        for r in self.reports:
+            counts.setdefault(r.document_id, [r.source or r.document_id, 0])[1] += 1
+        return [(doc, source, n) for doc, (source, n) in counts.items()]
+
+    @property
     def lead(self) -> StoredEvent:
         """The report that tells the event best (``lead_report``)."""
         return lead_report(self.date, self.reports)
