@@ -418,6 +418,19 @@ def test_a_pronouns_body_belongs_to_the_country_of_the_one_it_refers_to(
     )
     event = next(e for e in code_with_actors(text) if e.type == "MOBILIZE")
     assert [(a.country, a.sector) for a in event.actors] == [("PER", "GOV")]
+    # named for what it is, not for the pronoun: the document's own actor when it has one
+    assert event.actors[0].name in ("Peru", "Peru government")
+
+
+def test_his_military_is_the_documents_military_of_that_country(
+    code_with_actors: Coder,
+) -> None:
+    text = (
+        "The Myanmar military ruled for decades. This meeting marked Min Aung Hlaing's "
+        "fourth visit to Russia since his military seized power in February 2021."
+    )
+    coup = next(e for e in code_with_actors(text) if e.type == "COERCE")
+    assert [(a.name, a.country) for a in coup.actors] == [("Myanmar military", "MMR")]
 
 
 # -- dates belong to their clause -----------------------------------------------------------
@@ -636,3 +649,8 @@ def test_quality_gate_on_the_projects_own_event_gold_sets(
     assert result["sentences"] >= 60
     assert result["type_accuracy"] >= type_floor
     assert result["dyad_accuracy"] >= dyad_floor
+
+
+def test_a_month_named_march_is_no_protest(code_with_actors: Coder) -> None:
+    events = code_with_actors("Min Aung Hlaing visited Moscow in March.")
+    assert [e.type for e in events] == ["CONSULT"]

@@ -227,7 +227,9 @@ def _triggers(sent: Span) -> list[Trigger]:
     nouns = [
         Trigger(entry, None, token, specific=False)
         for token in sent
-        if token.pos_ in ("NOUN", "PROPN") and token.i not in taken
+        if token.pos_ in ("NOUN", "PROPN")
+        and token.i not in taken
+        and token.ent_type_ not in ("DATE", "TIME")  # "in March" is no protest march
         for entry in (_noun_entry(token),)
         if entry is not None
     ]

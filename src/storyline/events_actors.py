@@ -256,7 +256,11 @@ class Parties:
         who = self.before(owner)
         if who is None or who.country is None:
             return None
-        return ActorRef(_name(phrase), who.country, sector)
+        for actor in self.actors.values():  # the document's own name for that body
+            if actor.country == who.country and actor.sector == sector and actor.kind != "person":
+                return ActorRef(actor.name, actor.country, actor.sector, actor.id)
+        country = country_by_iso3()[who.country].name
+        return ActorRef(f"{country} {head.text}", who.country, sector)
 
     def first_in(self, tokens: Sequence[Token]) -> ActorRef | None:
         """The first actor named in a token sequence (pronouns aside), for a missing slot."""
