@@ -654,3 +654,15 @@ def test_quality_gate_on_the_projects_own_event_gold_sets(
 def test_a_month_named_march_is_no_protest(code_with_actors: Coder) -> None:
     events = code_with_actors("Min Aung Hlaing visited Moscow in March.")
     assert [e.type for e in events] == ["CONSULT"]
+
+
+def test_a_territory_the_country_table_lacks_is_still_named(code_with_actors: Coder) -> None:
+    """Hong Kong has a gazetteer code (HKG) but no row in countries.tsv: no crash, a name."""
+    events = code_with_actors("Chinese troops were sent to Hong Kong on Monday.")
+    assert any("Hong Kong" in r.name for e in events for r in e.recipients + e.actors)
+
+
+def test_whoever_ends_unrest_does_not_stage_it(code_with_actors: Coder) -> None:
+    events = code_with_actors("China said it has the power to end Hong Kong unrest.")
+    protests = [e for e in events if e.type == "PROTEST"]
+    assert all("CHN" not in {a.country for a in e.actors} for e in protests)

