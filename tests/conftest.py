@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
@@ -73,3 +76,20 @@ def news_warc() -> Callable[..., bytes]:
         return warc_bytes(pages, gzip=gzip)
 
     return _build
+
+
+@pytest.fixture(scope="session")
+def evaluation_script() -> Callable[[str], ModuleType]:
+    """``evaluation_script("eval_dates")``: a script of ``evaluation/`` loaded as a module, so
+    a quality gate calls the very function the script prints its figures with."""
+
+    def _load(name: str) -> ModuleType:
+        path = Path(__file__).resolve().parent.parent / "evaluation" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module
+
+    return _load

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import itertools
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -240,18 +239,10 @@ def test_estimate_published_skips_forum_join_dates_and_needs_evidence() -> None:
     assert estimate_published("") is None
 
 
-def _load_eval() -> ModuleType:
-    path = ROOT / "evaluation" / "eval_dates.py"
-    spec = importlib.util.spec_from_file_location("eval_dates", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["eval_dates"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_quality_gate_on_the_project_gold_set() -> None:
-    result = _load_eval().evaluate()
+def test_quality_gate_on_the_project_gold_set(
+    evaluation_script: Callable[[str], ModuleType],
+) -> None:
+    result = evaluation_script("eval_dates").evaluate()
     assert result["passages"] >= 60
     # floors just under the figures of docs/dates.md (recall 0.980, precision 0.973)
     assert result["recall"] >= 0.97

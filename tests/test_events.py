@@ -8,8 +8,6 @@ their noun phrases; the tests marked "actors stage" run the real actor resolutio
 from __future__ import annotations
 
 import datetime
-import importlib.util
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -625,16 +623,6 @@ def test_strengthening_ties_is_diplomatic_cooperation_not_mobilisation(code: Cod
 # -- quality gate ---------------------------------------------------------------------------
 
 
-def _load_eval() -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "evaluation" / "eval_events.py"
-    spec = importlib.util.spec_from_file_location("eval_events", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["eval_events"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize(
     ("name", "type_floor", "dyad_floor"),
     # floors just under the figures of docs/events.md (the project's own gold sets; the
@@ -642,9 +630,12 @@ def _load_eval() -> ModuleType:
     [("own-tuning", 0.96, 0.93), ("own-heldout", 0.92, 0.91)],
 )
 def test_quality_gate_on_the_projects_own_event_gold_sets(
-    name: str, type_floor: float, dyad_floor: float
+    name: str,
+    type_floor: float,
+    dyad_floor: float,
+    evaluation_script: Callable[[str], ModuleType],
 ) -> None:
-    module = _load_eval()
+    module = evaluation_script("eval_events")
     result = module.evaluate(module.GOLD_SETS[name])
     assert result["sentences"] >= 60
     assert result["type_accuracy"] >= type_floor
