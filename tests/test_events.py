@@ -657,3 +657,15 @@ def test_whoever_ends_unrest_does_not_stage_it(code_with_actors: Coder) -> None:
     events = code_with_actors("China said it has the power to end Hong Kong unrest.")
     protests = [e for e in events if e.type == "PROTEST"]
     assert all("CHN" not in {a.country for a in e.actors} for e in protests)
+
+
+def test_the_two_sides_are_of_two_countries_when_the_meeting_names_them(
+    code_with_actors: Coder,
+) -> None:
+    text = (
+        "General Min Aung Hlaing met the Chief of the General Staff of the Armed Forces of "
+        "the Russian Federation and the commander of Russian Ground Forces in Nay Pyi Taw. "
+        "In the meeting, the two sides discussed cooperation in defence."
+    )
+    talks = next(e for e in code_with_actors(text) if e.trigger == "discussed")
+    assert countries(talks.actors) == {"MMR", "RUS"}

@@ -38,6 +38,9 @@ _WHERE_PREPS = frozenset({"in", "throughout", "across"})
 # words that make the demonym after them an ethnicity, not a country ("ethnic Albanians")
 _ETHNIC = frozenset({"ethnic", "ethnically"})
 # nouns a country word before them only locates ("the Thai border", "Libyan waters")
+# how many distinct actors back "the two sides" may look for a second country: the actors of
+# a meeting's sentence (a leader, two or three officials of the other side)
+_SIDES_LOOK_BACK = 5
 # nouns for states and for groups of them, when a region names them ("Western nations")
 _STATE_NOUNS = frozenset({"nation", "country", "state", "government", "power", "ally", "donor"})
 _GROUP_NOUNS = frozenset({"community", "bloc", "coalition", "alliance", "partner"})
@@ -293,16 +296,27 @@ class Parties:
         return ActorRef(token.text, country) if country is not None else None
 
     def last_two(self, token: Token) -> tuple[ActorRef, ...]:
-        """The last two distinct actors named before a token ("the two sides")."""
+        """The last two distinct actors named before a token ("the two sides"): the last
+        one, and the last one before it of another country when the sentence names one
+        ("General X met the Chief of the General Staff of the Armed Forces of the Russian
+        Federation and the First Deputy Commander of Russian Ground Forces ... the two sides"
+        are Myanmar's and Russia's)."""
         index = bisect.bisect_left(self.starts, token.idx)
-        found: list[ActorRef] = []
+        found: list[ActorRef] = []  # distinct actors, the most recent first
         for mention in reversed(self.mentions[:index]):
             ref = self._ref(mention)
             if all(_key(ref) != _key(other) for other in found):
                 found.append(ref)
-            if len(found) == 2:
+            if len(found) == _SIDES_LOOK_BACK:
                 break
-        return tuple(reversed(found)) if len(found) == 2 else ()
+        if len(found) < 2:
+            return ()
+        last = found[0]
+        other = next(
+            (r for r in found[1:] if r.country and last.country and r.country != last.country),
+            found[1],
+        )
+        return (other, last)
 
 
 def _regional_group(head: Token, phrase: Span) -> ActorRef | None:
