@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storyline import clean
 from storyline.clean import clean_html, clean_text, repair_encoding
 from storyline.model import Cleaned
 
@@ -366,6 +367,51 @@ def test_repair_survives_the_nbsp_byte_turned_into_a_space() -> None:
         "Ecco la cittàpiù bella: è così perché è arrivata la novità",
         "Visita àCittà",
     ]
+
+
+def _repair_by_walking(text: str) -> tuple[str, str | None]:
+    """The first repair_encoding: every character visited in turn (slow; the reference)."""
+    out, exact, strays, cp1252, at = [], 0, 0, False, 0
+    while at < len(text):
+        decoded = clean._decode_at(text, at)
+        if decoded is None:
+            strays += text[at] in clean._high_bytes()
+            out.append(text[at])
+            at += 1
+            continue
+        taken = text[at : at + decoded[1]]
+        cp1252 = cp1252 or any(ord(c) > 0xFF for c in taken)
+        exact += len(taken) == len(decoded[0].encode("utf-8")) and " " not in taken
+        out.append(" " if decoded[0] == "\xa0" else decoded[0])
+        at += decoded[1]
+    if exact < clean.MOJIBAKE_MIN_SEQUENCES or exact < clean.MOJIBAKE_RATIO * strays:
+        return text, None
+    return "".join(out), "cp1252" if cp1252 else "latin-1"
+
+
+_MOJIBAKE_PIECES = st.sampled_from(
+    [
+        *"ab \n\r\t.",
+        *map(chr, range(0x80, 0x100)),
+        *"€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ",
+        *["é", "Ã©", "â€™", "ðŸ˜€", "Ã ", "Ã\n", "Ã§Ã£o"],
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True)
+@given(st.lists(_MOJIBAKE_PIECES, max_size=60).map("".join))
+def test_repair_jumping_between_high_characters_equals_the_character_walk(text: str) -> None:
+    assert repair_encoding(text) == _repair_by_walking(text)
+
+
+def test_repair_equals_the_character_walk_on_whole_misread_articles() -> None:
+    for sample in sorted(SAMPLES.glob("*.txt")):
+        good = sample.read_text(encoding="utf-8") + "\nClassificação após a última etapa"
+        for codec in ("latin-1", "cp1252"):
+            broken = good.encode("utf-8").decode(codec, errors="replace")
+            assert repair_encoding(broken) == _repair_by_walking(broken)
+        assert repair_encoding(good) == _repair_by_walking(good) == (good, None)
 
 
 @pytest.mark.parametrize(
