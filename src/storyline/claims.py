@@ -179,6 +179,8 @@ class _Context:
     date_tokens: dict[int, DateExpr]
     published: str | None
     by_name: dict[str, Actor]
+    # the date tokens of each sentence (by its first token), in text order
+    sentence_dates: dict[int, list[tuple[int, DateExpr]]]
 
     def actor(self, token: Token) -> Actor | None:
         """The actor a token refers to, pronouns resolved to the nearest fitting antecedent.
@@ -237,9 +239,7 @@ class _Context:
 
     def attached_date(self, clause: Token) -> DateExpr | None:
         """The date the clause itself states (not one that opens a period, not a nested one)."""
-        for index, expr in sorted(self.date_tokens.items()):
-            if self.doc[index].sent != clause.sent:
-                continue
+        for index, expr in self.sentence_dates.get(clause.sent.start, ()):
             if _path_to(self.doc[index], clause, self.vocab.period_start):
                 return expr
         return None
@@ -306,6 +306,9 @@ def _build_context(
         if span is not None:
             date_tokens[span.root.i] = expr
     by_name = {name.casefold(): a for a in actors for name in (a.name, *a.aliases)}
+    sentence_dates: dict[int, list[tuple[int, DateExpr]]] = {}
+    for index, expr in sorted(date_tokens.items()):
+        sentence_dates.setdefault(doc[index].sent.start, []).append((index, expr))
     return _Context(
         doc,
         vocabulary(),
@@ -314,6 +317,7 @@ def _build_context(
         date_tokens,
         published,
         by_name,
+        sentence_dates,
     )
 
 
