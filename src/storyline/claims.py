@@ -484,12 +484,12 @@ def _quantities(ctx: _Context, sent: Span) -> Iterator[Claim]:
 
 def _ordinals(ctx: _Context, sent: Span) -> Iterator[Claim]:
     for token in sent:
-        value = ctx.vocab.ordinals.get(token.lower_)
-        if value is None and (match := _ORDINAL_DIGITS.match(token.lower_)):
+        value = ctx.vocab.ordinals.get(word := token.lower_)
+        if value is None and (match := _ORDINAL_DIGITS.match(word)):
             value = int(match.group(1))
-        noun = token.head
         if value is None or token.dep_ != "amod":
             continue
+        noun = token.head
         if noun.lemma_.lower() not in ctx.vocab.ordinal_nouns:
             continue
         actor = _responsible(ctx, noun, noun)
@@ -754,6 +754,8 @@ def _date_predicate(ctx: _Context, verb: Token, other: Actor | None, joint: bool
 
 
 def _dates(ctx: _Context, sent: Span) -> Iterator[Claim]:
+    if sent.start not in ctx.sentence_dates:
+        return  # a claim of this kind needs a date in its own sentence
     for verb in sent:
         if verb.pos_ != "VERB" or verb.lemma_.lower() in _COPULAS or _negated(verb):
             continue
