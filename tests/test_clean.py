@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 from storyline import clean
 from storyline.clean import clean_html, clean_text, repair_encoding
-from storyline.model import Cleaned
+from storyline.model import Cleaned, Repeat
 
 SAMPLES = Path(__file__).resolve().parent.parent / "examples" / "russia-myanmar"
 
@@ -562,3 +564,49 @@ def test_clean_html_on_empty_or_broken_markup_returns_text_without_raising() -> 
     assert clean_html("").text == ""
     cleaned = clean_html("<p>unclosed <b>tag")
     assert isinstance(cleaned.text, str)
+
+
+def _repeats_aligning_every_candidate(paragraphs: list[str]) -> list[Repeat]:
+    """find_repeats as first written: every candidate sentence aligned with difflib."""
+    index: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    seen: list[list[list[str]]] = []
+    out = []
+    for line, paragraph in enumerate(paragraphs):
+        sentences = clean._sentences(paragraph)
+        best: tuple[float, int] | None = None
+        for words in sentences:
+            shared: dict[tuple[int, int], int] = defaultdict(int)
+            for pair in clean._pairs(words):
+                for key in index.get(pair, ()):
+                    shared[key] += 1
+            top = sorted(shared.items(), key=lambda kv: -kv[1])[: clean.REPEAT_CANDIDATES]
+            for (of_line, s), _count in top:
+                matcher = difflib.SequenceMatcher(None, words, seen[of_line][s], autojunk=False)
+                sim = matcher.ratio()
+                if sim >= clean.REPEAT_SIMILARITY and (best is None or sim > best[0]):
+                    best = (sim, of_line)
+        if best is not None:
+            out.append(Repeat(line=line, of_line=best[1], similarity=round(best[0], 3)))
+        for s, words in enumerate(sentences):
+            for pair in clean._pairs(words):
+                index[pair].append((line, s))
+        seen.append(sentences)
+    return out
+
+
+_REPEAT_SENTENCES = st.lists(
+    st.sampled_from(
+        ["the", "army", "said", "on", "Monday", "that", "talks", "in", "Yangon", "had", "failed"]
+    ),
+    min_size=4,
+    max_size=14,
+).map(lambda words: " ".join(words) + ".")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.lists(_REPEAT_SENTENCES, min_size=1, max_size=3).map(" ".join), max_size=12))
+def test_repeats_skipping_hopeless_candidates_equal_aligning_every_one(
+    paragraphs: list[str],
+) -> None:
+    # candidates whose length or shared words bound the ratio below the threshold are skipped
+    assert list(clean.find_repeats(paragraphs)) == _repeats_aligning_every_candidate(paragraphs)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -631,8 +631,19 @@ def _similar(
         for key in index.get(pair, ()):
             shared[key] += 1
     top = sorted(shared.items(), key=lambda kv: -kv[1])[:REPEAT_CANDIDATES]
+    counts = Counter(words)
     for (line, s), _count in top:
-        yield difflib.SequenceMatcher(None, words, seen[line][s], autojunk=False).ratio(), line
+        other = seen[line][s]
+        # ratio() is 2.0 * matches / total with matches at most the shorter length and at most
+        # the words both share: a candidate below the threshold on either bound is skipped
+        # without the costly alignment (those ratios were never used)
+        total = len(words) + len(other)
+        shorter = min(len(words), len(other))
+        if 2.0 * shorter / total < REPEAT_SIMILARITY:
+            continue
+        if 2.0 * (counts & Counter(other)).total() / total < REPEAT_SIMILARITY:
+            continue
+        yield difflib.SequenceMatcher(None, words, other, autojunk=False).ratio(), line
 
 
 # --- assembling the result -------------------------------------------------------------------
