@@ -197,11 +197,16 @@ def memory(docs: int, workers: int) -> None:
     """Peak memory of this process and its workers while ingesting ``docs``.
 
     Summed PSS (proportional set size): workers forked from the forkserver share the pages of
-    the imported libraries, which summed RSS would count once per process.
+    the imported libraries, which summed RSS would count once per process. Also printed: each
+    process's own peak PSS (parent, forkserver, workers), and the tree's PSS at every tenth of
+    the run, to show whether it grows with the corpus.
     """
     me = psutil.Process()
     peak = {"pss": 0, "rss": 0}
+    own: dict[int, tuple[str, int]] = {}  # pid -> (role, peak PSS)
+    timeline: list[tuple[float, int]] = []
     done = threading.Event()
+    start = time.perf_counter()
 
     def sample() -> None:
         while not done.is_set():
@@ -209,14 +214,18 @@ def memory(docs: int, workers: int) -> None:
             for proc in [me, *me.children(recursive=True)]:
                 try:
                     info = proc.memory_full_info()
+                    role = _role(proc, me)
                 except psutil.NoSuchProcess:
                     continue
                 pss, rss = pss + info.pss, rss + info.rss
+                own[proc.pid] = (role, max(info.pss, own.get(proc.pid, ("", 0))[1]))
             peak["pss"], peak["rss"] = max(peak["pss"], pss), max(peak["rss"], rss)
+            timeline.append((time.perf_counter() - start, pss))
             done.wait(SAMPLE_EVERY)
 
     sampler = threading.Thread(target=sample, daemon=True)
     runner = engine.make_runner("local", workers)
+    load_before = load_average()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = write_corpus(Path(tmp), docs)
         sampler.start()
@@ -224,12 +233,49 @@ def memory(docs: int, workers: int) -> None:
         done.set()
         sampler.join()
         size = sum(f.stat().st_size for f in Path(tmp).iterdir() if f.name.startswith("kb"))
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"{docs} docs, {workers} worker(s): peak PSS of the process tree "
         f"{peak['pss'] / 2**20:.0f} MB (summed RSS {peak['rss'] / 2**20:.0f} MB; parent alone "
-        f"{own:.0f} MB), {seconds:.0f} s, database {size / 2**20:.0f} MB"
+        f"max RSS {parent:.0f} MB), {seconds:.0f} s ({docs / seconds:.1f} docs/s), "
+        f"database {size / 2**20:.0f} MB; load {load_before} before, {load_average()} after"
     )
+    roles: dict[str, list[int]] = {}
+    for role, value in own.values():
+        roles.setdefault(role, []).append(value)
+    print(
+        "  peak PSS per process: "
+        + ", ".join(
+            f"{role} {' / '.join(f'{v / 2**20:.0f}' for v in sorted(values))} MB"
+            for role, values in sorted(roles.items())
+        )
+    )
+    tenths = [
+        max((p for t, p in timeline if t <= seconds * k / 10), default=0) for k in range(1, 11)
+    ]
+    print(
+        "  tree PSS peak so far at each tenth of the run (MB): "
+        + " ".join(f"{v / 2**20:.0f}" for v in tenths)
+    )
+
+
+def _role(proc: psutil.Process, me: psutil.Process) -> str:
+    if proc.pid == me.pid:
+        return "parent"
+    command = " ".join(proc.cmdline())
+    if "forkserver" in command:
+        return "forkserver"
+    if "resource_tracker" in command:
+        return "resource tracker"
+    return "worker"
+
+
+def load_average() -> str:
+    """The 1-minute load average (/proc/loadavg): how busy the shared machine was."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
 
 
 def main() -> int:
