@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import itertools
 import json
 import pstats
 import resource
@@ -43,6 +44,8 @@ SAMPLE_EVERY = 0.1
 # throughput: documents per round; spaCy alone, the stages and the ingest are timed in turn on
 # each round (about ten seconds of spaCy on this machine), so the load weighs on all alike
 ROUND = 50
+# documents per JSONL file of the benchmark corpus (about 7 MiB)
+FILE_DOCS = 1000
 
 
 def corpus_texts() -> list[str]:
@@ -61,11 +64,17 @@ def raw_documents(count: int) -> Iterator[RawDocument]:
 
 
 def write_corpus(folder: Path, count: int) -> Path:
-    path = folder / "corpus.jsonl"
-    with path.open("w", encoding="utf-8") as out:
-        for raw in raw_documents(count):
-            out.write(json.dumps({"id": raw.id, "text": raw.text}) + "\n")
-    return path
+    """The corpus as JSONL files of FILE_DOCS documents in ``folder / "corpus"``: the reader
+    holds one input file in memory at a time (at most ``max_input_bytes``, 100 MiB; 20,000
+    documents in one file would be 142 MiB and refused), like a folder of daily dumps."""
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    raws = raw_documents(count)
+    for number, first in enumerate(range(0, count, FILE_DOCS)):
+        with (corpus / f"part{number:04d}.jsonl").open("w", encoding="utf-8") as out:
+            for raw in itertools.islice(raws, min(FILE_DOCS, count - first)):
+                out.write(json.dumps({"id": raw.id, "text": raw.text}) + "\n")
+    return corpus
 
 
 def words_of(count: int) -> int:
@@ -222,7 +231,7 @@ def scaling(docs: int, passes: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus = write_corpus(Path(tmp), docs)
         for number, (label, runner) in enumerate(order):
-            took = ingest_seconds(corpus, Path(tmp) / f"kb{number}.db", runner)
+            took = ingest_seconds(corpus, Path(tmp) / f"kb{number}.db", runner, docs)
             seconds[label] = seconds.get(label, 0.0) + took
             line(f"{label} (load {load_average()})", docs, words, took)
     base = seconds["in process (1 worker)"]
@@ -235,11 +244,16 @@ def scaling(docs: int, passes: int) -> None:
     )
 
 
-def ingest_seconds(corpus: Path, db: Path, runner: BatchRunner) -> float:
+def ingest_seconds(corpus: Path, db: Path, runner: BatchRunner, docs: int) -> float:
+    """Seconds to ingest ``corpus``; refuses to report a run that did not store every document
+    (an input refused as too large once made a 20,000-document run look instant)."""
     with Store(db) as store:
         start = time.perf_counter()
-        pipeline.ingest([str(corpus)], store, Settings(), runner=runner)
-        return time.perf_counter() - start
+        summary = pipeline.ingest([str(corpus)], store, Settings(), runner=runner)
+        seconds = time.perf_counter() - start
+    if summary.stored != docs or summary.failed:
+        raise SystemExit(f"ingest did not store the corpus: {summary.line()}; {summary.errors[:3]}")
+    return seconds
 
 
 # -- peak memory -----------------------------------------------------------------------------
@@ -281,7 +295,7 @@ def memory(docs: int, workers: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus = write_corpus(Path(tmp), docs)
         sampler.start()
-        seconds = ingest_seconds(corpus, Path(tmp) / "kb.db", runner)
+        seconds = ingest_seconds(corpus, Path(tmp) / "kb.db", runner, docs)
         done.set()
         sampler.join()
         size = sum(f.stat().st_size for f in Path(tmp).iterdir() if f.name.startswith("kb"))
