@@ -31,7 +31,7 @@ class Settings:
     # documents spaCy parses at once inside a batch (nlp.pipe's batch_size). A worker's peak
     # memory grows with it, its speed does not: 97 articles of about 800 words parsed in
     # batches of 32 peaked at 746 MB resident, of 8 at 540 MB, of 4 at 477 MB, all in
-    # 15-17 s (docs/performance.md, "Memory")
+    # 15-17 s (docs/performance.md, "Engines")
     nlp_batch_size: int = 8
     # a YAML file of extra actors and aliases (same shape as data/actors.yaml)
     user_actors: str | None = None
