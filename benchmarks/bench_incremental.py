@@ -95,6 +95,14 @@ def _store_batch(store: Store, batch: list[Document], settings: Settings) -> int
     return len(batch)
 
 
+def load_average() -> str:
+    """The 1-minute load average (/proc/loadavg): how busy the shared machine was."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -124,7 +132,7 @@ def main() -> int:
         print(
             f"{size:>6} stored (built in {built:.0f} s): adding {args.add} took "
             f"{timings[size] * 1000:.0f} ms ({timings[size] * 1000 / args.add:.1f} ms/doc), "
-            f"{rows} shared-passage rows"
+            f"{rows} shared-passage rows; load {load_average()}"
         )
     small, large = min(timings), max(timings)
     print(f"cost ratio {large} vs {small} stored: {timings[large] / timings[small]:.2f}x")

@@ -169,3 +169,22 @@ def test_without_a_document_date_as_of_is_unknown(nlp: Language) -> None:
         "quantity",
     )
     assert claim.as_of is None
+
+
+def test_a_date_of_another_sentence_is_not_the_clause_date(nlp: Language) -> None:
+    # claims.attached_date looks only at the date tokens of the clause's own sentence
+    text = (
+        "The army met on May 2 in Kassala. "
+        "Fighters of the Rapid Support Forces killed at least 300 people in Kassala."
+    )
+    claim = only(claims_of(nlp, text), "quantity")
+    assert (claim.value, claim.as_of) == (">=300", PUBLISHED)
+
+
+def test_the_first_date_under_the_clause_is_its_date(nlp: Language) -> None:
+    text = (
+        "The army met on May 2 in Kassala. Fighters of the Rapid Support Forces killed at "
+        "least 300 people in Kassala on May 8 and in Sennar on May 9."
+    )
+    claim = only(claims_of(nlp, text), "quantity")
+    assert (claim.value, claim.as_of) == (">=300", "2024-05-08")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storyline import clean
 from storyline.clean import clean_html, clean_text, repair_encoding
-from storyline.model import Cleaned
+from storyline.model import Cleaned, Repeat
 
 SAMPLES = Path(__file__).resolve().parent.parent / "examples" / "russia-myanmar"
 
@@ -368,6 +371,51 @@ def test_repair_survives_the_nbsp_byte_turned_into_a_space() -> None:
     ]
 
 
+def _repair_by_walking(text: str) -> tuple[str, str | None]:
+    """The first repair_encoding: every character visited in turn (slow; the reference)."""
+    out, exact, strays, cp1252, at = [], 0, 0, False, 0
+    while at < len(text):
+        decoded = clean._decode_at(text, at)
+        if decoded is None:
+            strays += text[at] in clean._high_bytes()
+            out.append(text[at])
+            at += 1
+            continue
+        taken = text[at : at + decoded[1]]
+        cp1252 = cp1252 or any(ord(c) > 0xFF for c in taken)
+        exact += len(taken) == len(decoded[0].encode("utf-8")) and " " not in taken
+        out.append(" " if decoded[0] == "\xa0" else decoded[0])
+        at += decoded[1]
+    if exact < clean.MOJIBAKE_MIN_SEQUENCES or exact < clean.MOJIBAKE_RATIO * strays:
+        return text, None
+    return "".join(out), "cp1252" if cp1252 else "latin-1"
+
+
+_MOJIBAKE_PIECES = st.sampled_from(
+    [
+        *"ab \n\r\t.",
+        *map(chr, range(0x80, 0x100)),
+        *"€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ",
+        *["é", "Ã©", "â€™", "ðŸ˜€", "Ã ", "Ã\n", "Ã§Ã£o"],
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True)
+@given(st.lists(_MOJIBAKE_PIECES, max_size=60).map("".join))
+def test_repair_jumping_between_high_characters_equals_the_character_walk(text: str) -> None:
+    assert repair_encoding(text) == _repair_by_walking(text)
+
+
+def test_repair_equals_the_character_walk_on_whole_misread_articles() -> None:
+    for sample in sorted(SAMPLES.glob("*.txt")):
+        good = sample.read_text(encoding="utf-8") + "\nClassificação após a última etapa"
+        for codec in ("latin-1", "cp1252"):
+            broken = good.encode("utf-8").decode(codec, errors="replace")
+            assert repair_encoding(broken) == _repair_by_walking(broken)
+        assert repair_encoding(good) == _repair_by_walking(good) == (good, None)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -516,3 +564,49 @@ def test_clean_html_on_empty_or_broken_markup_returns_text_without_raising() -> 
     assert clean_html("").text == ""
     cleaned = clean_html("<p>unclosed <b>tag")
     assert isinstance(cleaned.text, str)
+
+
+def _repeats_aligning_every_candidate(paragraphs: list[str]) -> list[Repeat]:
+    """find_repeats as first written: every candidate sentence aligned with difflib."""
+    index: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    seen: list[list[list[str]]] = []
+    out = []
+    for line, paragraph in enumerate(paragraphs):
+        sentences = clean._sentences(paragraph)
+        best: tuple[float, int] | None = None
+        for words in sentences:
+            shared: dict[tuple[int, int], int] = defaultdict(int)
+            for pair in clean._pairs(words):
+                for key in index.get(pair, ()):
+                    shared[key] += 1
+            top = sorted(shared.items(), key=lambda kv: -kv[1])[: clean.REPEAT_CANDIDATES]
+            for (of_line, s), _count in top:
+                matcher = difflib.SequenceMatcher(None, words, seen[of_line][s], autojunk=False)
+                sim = matcher.ratio()
+                if sim >= clean.REPEAT_SIMILARITY and (best is None or sim > best[0]):
+                    best = (sim, of_line)
+        if best is not None:
+            out.append(Repeat(line=line, of_line=best[1], similarity=round(best[0], 3)))
+        for s, words in enumerate(sentences):
+            for pair in clean._pairs(words):
+                index[pair].append((line, s))
+        seen.append(sentences)
+    return out
+
+
+_REPEAT_SENTENCES = st.lists(
+    st.sampled_from(
+        ["the", "army", "said", "on", "Monday", "that", "talks", "in", "Yangon", "had", "failed"]
+    ),
+    min_size=4,
+    max_size=14,
+).map(lambda words: " ".join(words) + ".")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.lists(_REPEAT_SENTENCES, min_size=1, max_size=3).map(" ".join), max_size=12))
+def test_repeats_skipping_hopeless_candidates_equal_aligning_every_one(
+    paragraphs: list[str],
+) -> None:
+    # candidates whose length or shared words bound the ratio below the threshold are skipped
+    assert list(clean.find_repeats(paragraphs)) == _repeats_aligning_every_candidate(paragraphs)

@@ -9,12 +9,17 @@ two errors while the rest of the batch goes on.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil  # type: ignore[import-untyped]
 import pytest
 
 from storyline import engine, pipeline
@@ -196,3 +201,85 @@ def test_the_cli_engine_options_choose_a_runner() -> None:
         engine.make_runner("spark", 2)
     with pytest.raises(StorylineError, match="needs --engine dask"):
         engine.make_runner("local", 2, "tcp://127.0.0.1:8786")
+
+
+# -- the default number of workers ------------------------------------------------------------
+
+
+def test_the_default_is_one_worker_per_core_the_process_may_use(tmp_path: Path) -> None:
+    assert Settings().workers is None
+    assert engine.default_workers() == len(os.sched_getaffinity(0))
+    config = tmp_path / "storyline.toml"
+    config.write_text("workers = 3\n")
+    assert Settings.load(config).workers == 3
+    single = engine.make_runner("local", None) is pipeline.run_in_process
+    assert single == (engine.default_workers() == 1)
+
+
+def _counting(runner: BatchRunner, calls: list[int]) -> BatchRunner:
+    """``runner``, counting how often it is started."""
+
+    def run(batches: Iterator[list[RawDocument]], settings: Settings) -> Iterator[list[Any]]:
+        calls.append(1)
+        yield from runner(batches, settings)
+
+    return run
+
+
+def test_one_batch_runs_in_this_process_and_more_start_the_pool(
+    corpus: Path, reference: tuple[Any, ...], tmp_path: Path
+) -> None:
+    calls: list[int] = []
+    runner = engine.pool_for_several_batches(_counting(engine.process_pool_runner(2), calls))
+    with Store(tmp_path / "one.db") as store:  # the five samples: one batch of 32
+        one = pipeline.ingest([str(SAMPLES)], store, Settings(), runner=runner)
+    assert (one.stored, calls) == (5, [])
+    summary = _ingest(corpus, tmp_path / "several.db", runner)  # batches of 4
+    assert (summary.stored, summary.failed, calls) == (13, 2, [1])
+    assert dump(tmp_path / "several.db") == reference[1]
+
+
+def test_workers_exit_when_the_ingest_is_killed(tmp_path: Path) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    lines = [json.dumps({"id": f"d{n}", "text": f"Copy {n}.\n{texts[n % 5]}"}) for n in range(60)]
+    (tmp_path / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    script = tmp_path / "ingest.py"
+    script.write_text(
+        "import sys\n"
+        "from storyline import engine, pipeline\n"
+        "from storyline.settings import Settings\n"
+        "from storyline.store import Store\n"
+        "if __name__ == '__main__':\n"
+        "    with Store(sys.argv[2]) as store:\n"
+        "        runner = engine.process_pool_runner(2)\n"
+        "        pipeline.ingest([sys.argv[1]], store, Settings(spacy_batch_size=2), runner=runner)\n"
+    )
+    db = tmp_path / "kb.db"
+    run = subprocess.Popen([sys.executable, str(script), str(tmp_path / "corpus.jsonl"), str(db)])
+    parent = psutil.Process(run.pid)
+    deadline = time.monotonic() + KILL_WAIT
+    while not _stored_some(db) and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    children = parent.children(recursive=True)
+    assert run.poll() is None, "the ingest ended before it could be killed"
+    assert len(children) >= 2, "no worker processes"
+    run.kill()
+    run.wait()
+    _, alive = psutil.wait_procs(children, timeout=KILL_WAIT)
+    assert alive == []
+
+
+# how long the kill test waits for the first stored batch, then for the workers to go; waits
+# end as soon as the condition holds, so a busy machine only makes the test slower
+KILL_WAIT = 300
+
+
+def _stored_some(db: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return bool(conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] >= 2)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False

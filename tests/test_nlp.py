@@ -42,7 +42,7 @@ def test_analyse_keeps_input_order_and_finds_sentences_and_entities() -> None:
         "Sudan's army closed the border with Chad on Monday.",
         "",
     ]
-    docs = list(analyse(texts, Settings(spacy_batch_size=2)))
+    docs = list(analyse(texts, Settings(nlp_batch_size=2)))
     assert [doc.text for doc in docs] == texts
     assert len(list(docs[0].sents)) == 2
     assert ("Vladimir Putin", "PERSON") in {(e.text, e.label_) for e in docs[0].ents}

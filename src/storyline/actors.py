@@ -895,10 +895,10 @@ class _Resolver:
 
     def acronyms_defined(self) -> None:
         """ "The National Unity Government (NUG)": the acronym becomes an alias."""
-        doc = self.doc
-        for i in range(1, len(doc) - 2):
-            acronym = doc[i + 1].text
-            if doc[i].text != "(" or doc[i + 2].text != ")" or not _is_acronym(acronym):
+        words = [token.text for token in self.doc]  # one Token object per word, not three
+        for i in range(1, len(words) - 2):
+            acronym = words[i + 1]
+            if words[i] != "(" or words[i + 2] != ")" or not _is_acronym(acronym):
                 continue
             owner = self.owner.get(i - 1)
             if owner is not None and _initial_matches(acronym, self._text_ending(owner, i)):
@@ -908,6 +908,8 @@ class _Resolver:
         self._acronym_uses()
 
     def _acronym_uses(self) -> None:
+        if not self.acronym:
+            return
         for token in self.doc:
             owner = self.acronym.get(token.text)
             if owner is not None and token.i not in self.claimed:

@@ -179,6 +179,8 @@ class _Context:
     date_tokens: dict[int, DateExpr]
     published: str | None
     by_name: dict[str, Actor]
+    # the date tokens of each sentence (by its first token), in text order
+    sentence_dates: dict[int, list[tuple[int, DateExpr]]]
 
     def actor(self, token: Token) -> Actor | None:
         """The actor a token refers to, pronouns resolved to the nearest fitting antecedent.
@@ -237,9 +239,7 @@ class _Context:
 
     def attached_date(self, clause: Token) -> DateExpr | None:
         """The date the clause itself states (not one that opens a period, not a nested one)."""
-        for index, expr in sorted(self.date_tokens.items()):
-            if self.doc[index].sent != clause.sent:
-                continue
+        for index, expr in self.sentence_dates.get(clause.sent.start, ()):
             if _path_to(self.doc[index], clause, self.vocab.period_start):
                 return expr
         return None
@@ -306,6 +306,9 @@ def _build_context(
         if span is not None:
             date_tokens[span.root.i] = expr
     by_name = {name.casefold(): a for a in actors for name in (a.name, *a.aliases)}
+    sentence_dates: dict[int, list[tuple[int, DateExpr]]] = {}
+    for index, expr in sorted(date_tokens.items()):
+        sentence_dates.setdefault(doc[index].sent.start, []).append((index, expr))
     return _Context(
         doc,
         vocabulary(),
@@ -314,6 +317,7 @@ def _build_context(
         date_tokens,
         published,
         by_name,
+        sentence_dates,
     )
 
 
@@ -480,12 +484,12 @@ def _quantities(ctx: _Context, sent: Span) -> Iterator[Claim]:
 
 def _ordinals(ctx: _Context, sent: Span) -> Iterator[Claim]:
     for token in sent:
-        value = ctx.vocab.ordinals.get(token.lower_)
-        if value is None and (match := _ORDINAL_DIGITS.match(token.lower_)):
+        value = ctx.vocab.ordinals.get(word := token.lower_)
+        if value is None and (match := _ORDINAL_DIGITS.match(word)):
             value = int(match.group(1))
-        noun = token.head
         if value is None or token.dep_ != "amod":
             continue
+        noun = token.head
         if noun.lemma_.lower() not in ctx.vocab.ordinal_nouns:
             continue
         actor = _responsible(ctx, noun, noun)
@@ -750,6 +754,8 @@ def _date_predicate(ctx: _Context, verb: Token, other: Actor | None, joint: bool
 
 
 def _dates(ctx: _Context, sent: Span) -> Iterator[Claim]:
+    if sent.start not in ctx.sentence_dates:
+        return  # a claim of this kind needs a date in its own sentence
     for verb in sent:
         if verb.pos_ != "VERB" or verb.lemma_.lower() in _COPULAS or _negated(verb):
             continue

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -202,6 +202,12 @@ def _decode_at(text: str, at: int) -> tuple[str, int] | None:
     return char, need + 1
 
 
+@cache
+def _high_char() -> re.Pattern[str]:
+    """Any character of ``_high_bytes``: the only places a repair can start or a stray be."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(_high_bytes())) + "]")
+
+
 def repair_encoding(text: str) -> tuple[str, str | None]:
     """Undo UTF-8 text that was read as Latin-1 or cp1252 ("ClassificaÃ§Ã£o").
 
@@ -212,23 +218,27 @@ def repair_encoding(text: str) -> tuple[str, str | None]:
     out: list[str] = []
     exact = strays = 0  # sequences with no byte guessed; high characters left over
     cp1252 = False
-    at = 0
-    while at < len(text):
+    copied = 0  # text[:copied] is in ``out``
+    # only a high character can start a sequence: jump from one to the next (most English
+    # articles have none but curly quotes and dashes)
+    high = _high_char().search(text)
+    while high is not None:
+        at = high.start()
         decoded = _decode_at(text, at)
         if decoded is None:
-            strays += text[at] in _high_bytes()
-            out.append(text[at])
-            at += 1
+            strays += 1
+            high = _high_char().search(text, at + 1)
             continue
         taken = text[at : at + decoded[1]]
         cp1252 = cp1252 or any(ord(c) > 0xFF for c in taken)
         exact += len(taken) == len(decoded[0].encode("utf-8")) and " " not in taken
         # the page-to-text step made every other NBSP a space: so does the repair
-        out.append(" " if decoded[0] == "\xa0" else decoded[0])
-        at += decoded[1]
+        out += [text[copied:at], " " if decoded[0] == "\xa0" else decoded[0]]
+        copied = at + decoded[1]
+        high = _high_char().search(text, copied)
     if exact < MOJIBAKE_MIN_SEQUENCES or exact < MOJIBAKE_RATIO * strays:
         return text, None
-    return "".join(out), "cp1252" if cp1252 else "latin-1"
+    return "".join(out) + text[copied:], "cp1252" if cp1252 else "latin-1"
 
 
 # --- cue phrases (data/clean_cues.yaml) ------------------------------------------------------
@@ -621,8 +631,19 @@ def _similar(
         for key in index.get(pair, ()):
             shared[key] += 1
     top = sorted(shared.items(), key=lambda kv: -kv[1])[:REPEAT_CANDIDATES]
+    counts = Counter(words)
     for (line, s), _count in top:
-        yield difflib.SequenceMatcher(None, words, seen[line][s], autojunk=False).ratio(), line
+        other = seen[line][s]
+        # ratio() is 2.0 * matches / total with matches at most the shorter length and at most
+        # the words both share: a candidate below the threshold on either bound is skipped
+        # without the costly alignment (those ratios were never used)
+        total = len(words) + len(other)
+        shorter = min(len(words), len(other))
+        if 2.0 * shorter / total < REPEAT_SIMILARITY:
+            continue
+        if 2.0 * (counts & Counter(other)).total() / total < REPEAT_SIMILARITY:
+            continue
+        yield difflib.SequenceMatcher(None, words, other, autojunk=False).ratio(), line
 
 
 # --- assembling the result -------------------------------------------------------------------

@@ -526,7 +526,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--workers", type=int, help="processes for the per-document stages (default: 1)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        help="processes for the per-document stages (default: one per core this process may "
+        "use; with the local engine they start only when the input holds more than one batch "
+        "of spacy_batch_size documents, 32 by default: a smaller input runs in this process)",
+    )
     p.add_argument("--engine", choices=["local", "dask"], default="local")
     p.add_argument("--scheduler", help="Dask scheduler address (default: a LocalCluster)")
     p.add_argument("--out", help="write a Parquet dataset to this folder instead of the database")

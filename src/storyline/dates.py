@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -136,6 +136,15 @@ class _Patterns:
     ago: re.Pattern[str]
     weekday: re.Pattern[str]
     future: re.Pattern[str]
+    # cores (see _scan): each pattern above without its optional leading words
+    day_month_core: re.Pattern[str]
+    month_day_core: re.Pattern[str]
+    month_year_core: re.Pattern[str]
+    month_core: re.Pattern[str]
+    year_core: re.Pattern[str]
+    relative_unit_core: re.Pattern[str]
+    ago_core: re.Pattern[str]
+    weekday_core: re.Pattern[str]
 
 
 # a four-digit year that is not part of a bigger number, a decimal, a range or a decade
@@ -154,31 +163,97 @@ def _patterns() -> _Patterns:
     rel = rf"(?P<rel>(?i:{_alt(v.relative_words)}))"
     parts = rf"(?:\s+(?P<part>{_alt(v.day_parts)})\b)?"
     number = rf"(?P<num>(?i:{_alt(v.numbers)})|\d{{1,2}})"
+    day_month = rf"(?<![\d.,/$:])\b{day}\s+(?:of\s+)?{month}"
+    month_day = rf"{month}\s+{day}(?!,\d{{3}}|:\d|\.\d)"
+    month_year = rf"{month},?\s+(?:of\s+)?{year}"
+    bare_month = rf"{full_month}(?!\.?\s*\d)"
+    relative_unit = rf"\b(?:{rel}|(?P<the>(?i:the)))\s+(?P<unit>(?i:week|month|year))\b(?!\s+\d)"
+    weekday = rf"\b(?P<wd>{_alt(v.full_weekdays)})\b{parts}"
     return _Patterns(
         iso=re.compile(r"(?<![\d/.-])(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)(?![\d-])"),
         numeric=re.compile(
             r"(?<![\d/.,:-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})"
             r"(?![\d/-]|\.\d)"
         ),
-        day_month=re.compile(
-            rf"{wd_prefix}(?<![\d.,/$:])\b{day}\s+(?:of\s+)?{month}(?:,?\s+{year})?"
-        ),
-        month_day=re.compile(rf"{wd_prefix}{month}\s+{day}(?!,\d{{3}}|:\d|\.\d)(?:,?\s+{year})?"),
-        month_year=re.compile(rf"(?:{mods}[\s-]+)?{month},?\s+(?:of\s+)?{year}"),
+        day_month=re.compile(rf"{wd_prefix}{day_month}(?:,?\s+{year})?"),
+        month_day=re.compile(rf"{wd_prefix}{month_day}(?:,?\s+{year})?"),
+        month_year=re.compile(rf"(?:{mods}[\s-]+)?{month_year}"),
         month=re.compile(
             rf"(?:\b(?P<ctx>(?i:{_alt(v.month_context)}))\s+)?(?:{rel}\s+)?"
-            rf"(?:{mods}[\s-]+)?{full_month}(?!\.?\s*\d)"
+            rf"(?:{mods}[\s-]+)?{bare_month}"
         ),
         year=re.compile(rf"(?:{mods}[\s-]*|(?<![\w$£€¥.,/:#-]))(?<!-\s){year}"),
         relative_day=re.compile(rf"\b(?P<phrase>(?i:{_alt(v.relative_days)})){parts}\b"),
-        relative_unit=re.compile(
-            rf"(?:{mods}\s+)?\b(?:{rel}|(?P<the>(?i:the)))\s+(?P<unit>(?i:week|month|year))\b"
-            r"(?!\s+\d)"
-        ),
+        relative_unit=re.compile(rf"(?:{mods}\s+)?{relative_unit}"),
         ago=re.compile(rf"\b{number}\s+(?P<unit>(?i:{_alt(v.units)}))\s+(?i:ago)\b"),
-        weekday=re.compile(rf"(?:\b{rel}\s+)?\b(?P<wd>{_alt(v.full_weekdays)})\b{parts}"),
+        weekday=re.compile(rf"(?:\b{rel}\s+)?{weekday}"),
         future=_words_regex(v.future_markers),
+        day_month_core=re.compile(day_month),
+        month_day_core=re.compile(month_day),
+        month_year_core=re.compile(month_year),
+        month_core=re.compile(bare_month),
+        # the year as either branch of ``year`` can end: after a modifier (a letter, a space
+        # or a hyphen before it) or after none of the characters the plain branch refuses
+        year_core=re.compile(rf"(?<![\d_$£€¥.,/:#])(?<!-\s){year}"),
+        relative_unit_core=re.compile(relative_unit),
+        # the whitespace before "ago": a character class, which the regex engine skips to
+        ago_core=re.compile(r"\s(?i:ago)\b"),
+        weekday_core=re.compile(weekday),
     )
+
+
+# ---------------------------------------------------------------------------- scanning
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A date pattern, its resolver, and how to find its matches quickly.
+
+    ``core`` (when set) is a pattern that every match of ``pattern`` contains, at most
+    ``reach`` words after the match start; see :func:`_scan`.
+    """
+
+    pattern: re.Pattern[str]
+    resolve: Resolver
+    core: re.Pattern[str] | None = None
+    reach: int = 0
+
+
+def _words_back(text: str, at: int, words: int) -> int:
+    """The start of the ``words``-th word (a run of regex word characters, \\w) that starts
+    before ``at``; a word ``at`` is inside counts as the first. 0 when there are fewer."""
+    for _ in range(words):
+        while at > 0 and not (text[at - 1].isalnum() or text[at - 1] == "_"):
+            at -= 1
+        while at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_"):
+            at -= 1
+    return at
+
+
+def _scan(rule: _Rule, text: str) -> Iterator[re.Match[str]]:
+    """Exactly the matches of ``rule.pattern.finditer(text)``, found faster.
+
+    Most patterns open with optional words ("in early June", "last Monday") that the regex
+    engine would try at every position of the text. Instead the core (the pattern without
+    those words) is searched for, and the full pattern only from ``reach`` words before each
+    core hit: ``search`` from there returns the leftmost match at or after that point, which
+    is the next match ``finditer`` would return, because every match contains a hit of
+    ``core.finditer`` at most ``reach`` words after its own start (the cores are chosen so
+    that their hits cannot overlap). Lookbehinds and word boundaries see the whole text,
+    whatever the start position. ``tests/test_dates.py`` compares this with ``finditer`` on
+    generated texts and on the longest openings each pattern allows.
+    """
+    if rule.core is None:
+        yield from rule.pattern.finditer(text)
+        return
+    last = 0  # where the previous match ended: the next one starts at or after it
+    for hit in rule.core.finditer(text):
+        while hit.start() >= last:
+            match = rule.pattern.search(text, max(last, _words_back(text, hit.start(), rule.reach)))
+            if match is None:
+                return
+            yield match
+            last = match.end()
 
 
 # ---------------------------------------------------------------------------- resolution
@@ -430,21 +505,33 @@ def _weekday_ref(ctx: _Ctx, match: re.Match[str]) -> _Cand:
     return _Cand(match.start(), match.end(), _weekday(ctx.anchor, weekday, _rel(match), future))
 
 
-def _rules() -> list[tuple[re.Pattern[str], Resolver]]:
-    p = _patterns()
-    return [
-        (p.iso, _iso_date),
-        (p.numeric, _numeric),
-        (p.day_month, _absolute),
-        (p.month_day, _absolute),
-        (p.month_year, _month_year),
-        (p.month, _bare_month),
-        (p.year, _year),
-        (p.relative_day, _relative_day),
-        (p.relative_unit, _relative_unit),
-        (p.ago, _ago),
-        (p.weekday, _weekday_ref),
-    ]
+def _most_words(phrases: Iterable[str]) -> int:
+    """The most words (runs of \\w) any of ``phrases`` has: "the end of" has 3."""
+    return max(len(re.findall(r"\w+", phrase)) for phrase in phrases)
+
+
+@functools.cache
+def _rules() -> tuple[_Rule, ...]:
+    """Every date rule. ``reach`` is the most words a pattern may open with before its core,
+    counted from the vocabulary, so a longer modifier added to data/dates.yaml is covered."""
+    p, v = _patterns(), vocab()
+    mods, rel = _most_words(v.modifiers), _most_words(v.relative_words)
+    weekday = _most_words(v.weekdays)
+    return (
+        _Rule(p.iso, _iso_date),
+        _Rule(p.numeric, _numeric),
+        _Rule(p.day_month, _absolute, p.day_month_core, weekday),  # "Monday, 29 November"
+        _Rule(p.month_day, _absolute, p.month_day_core, weekday),  # "Monday, November 29"
+        _Rule(p.month_year, _month_year, p.month_year_core, mods),  # "the end of June 2020"
+        # "since last early June": context word, relative word, modifier
+        _Rule(p.month, _bare_month, p.month_core, _most_words(v.month_context) + rel + mods),
+        _Rule(p.year, _year, p.year_core, mods),  # "the end of 2021"
+        _Rule(p.relative_day, _relative_day),
+        _Rule(p.relative_unit, _relative_unit, p.relative_unit_core, mods),  # "end of this year"
+        # "two years ago": the core is the space before "ago", after the number and the unit
+        _Rule(p.ago, _ago, p.ago_core, max(1, _most_words(v.numbers)) + _most_words(v.units)),
+        _Rule(p.weekday, _weekday_ref, p.weekday_core, rel),  # "last Monday"
+    )
 
 
 # ---------------------------------------------------------------------------- public API
@@ -453,9 +540,9 @@ def _rules() -> list[tuple[re.Pattern[str], Resolver]]:
 def _candidates(text: str, anchor: dt.date | None) -> list[_Cand]:
     ctx = _Ctx(text, anchor)
     found = []
-    for pattern, resolve in _rules():
-        for match in pattern.finditer(text):
-            cand = resolve(ctx, match)
+    for rule in _rules():
+        for match in _scan(rule, text):
+            cand = rule.resolve(ctx, match)
             if cand is not None:
                 found.append(cand)
     return found
@@ -525,7 +612,7 @@ def _dateline(text: str, exprs: list[DateExpr]) -> str | None:
     return lead[0].value if lead else None
 
 
-def estimate_published(text: str) -> str | None:
+def estimate_published(text: str, found: Sequence[DateExpr] | None = None) -> str | None:
     """A publication date estimated from the content alone, or None.
 
     In order: a date labelled as the publication date ("Published: ...", day or month
@@ -533,9 +620,10 @@ def estimate_published(text: str) -> str | None:
     full date stated in the text, leaving out dates that the text puts in the future (a
     "will"/"scheduled" clause), deadlines ("until", "by") and labels that are not about the
     text ("Joined ..."). Months and years in the body are background, not evidence: None.
-    See docs/dates.md.
+    ``found`` is ``find_dates(text, None)`` when the caller has it already (it is computed
+    otherwise). See docs/dates.md.
     """
-    exprs = find_dates(text, None)
+    exprs = list(found) if found is not None else find_dates(text, None)
     dateline = _dateline(text, exprs)
     if dateline is not None:
         return dateline

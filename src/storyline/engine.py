@@ -18,19 +18,19 @@ file per batch (one row per document, derived records as JSON columns) instead o
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import logging
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
-
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from . import nlp, pipeline
 from .errors import InputError, StorylineError
@@ -56,6 +56,8 @@ log = logging.getLogger(__name__)
 # Batches in flight per worker: one being processed and one queued, so a worker never waits
 # for the parent while memory stays bounded by 2 x workers batches (the issue's suggestion).
 WINDOW_PER_WORKER = 2
+# The exit status of a worker whose parent died (128 + SIGHUP, what a shell's children get).
+EXIT_ORPHANED = 129
 
 T = TypeVar("T")
 
@@ -88,8 +90,19 @@ def default_workers() -> int:
 
 
 def _init_worker(settings: Settings) -> None:
-    """Load spaCy once when a worker process starts, not with its first batch."""
+    """Load spaCy once when a worker process starts, not with its first batch; exit with the
+    parent. A worker waits for batches on a pipe it holds both ends of, so it would wait for
+    ever once the parent is killed (SIGKILL, OOM killer): a thread watches the parent's
+    sentinel and ends the worker instead."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     nlp.load_model(settings)
+
+
+def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()  # returns once the parent process is gone
+    os._exit(EXIT_ORPHANED)
 
 
 def process_pool_runner(
@@ -166,7 +179,13 @@ def dask_runner(scheduler: str | None = None, workers: int | None = None) -> Bat
 def make_runner(
     engine: str, workers: int | None = None, scheduler: str | None = None
 ) -> BatchRunner:
-    """The runner the CLI options name: engine "local" (1 worker: in this process) or "dask"."""
+    """The runner the CLI options name: engine "local" or "dask"; ``workers`` None or 0 means
+    the number of cores this process may use.
+
+    "local" with one worker runs in this process; with more, a process pool that starts only
+    when the input holds more than one batch (``spacy_batch_size`` documents): one batch is
+    processed here, sparing the start of the workers (each loads spaCy) for a short ingest.
+    """
     if engine == "dask":
         return dask_runner(scheduler, workers)
     if engine != "local":
@@ -175,7 +194,21 @@ def make_runner(
         raise StorylineError("--scheduler needs --engine dask")
     if (workers or default_workers()) <= 1:
         return pipeline.run_in_process
-    return process_pool_runner(workers)
+    return pool_for_several_batches(process_pool_runner(workers))
+
+
+def pool_for_several_batches(pool: BatchRunner) -> BatchRunner:
+    """``pool`` once a second batch arrives; a single batch goes through ``process`` here."""
+
+    def run(batches: Iterator[list[RawDocument]], settings: Settings) -> Iterator[list[Outcome]]:
+        stream = iter(batches)
+        first = list(itertools.islice(stream, 2))
+        if len(first) < 2:
+            yield from pipeline.run_in_process(iter(first), settings)
+        else:
+            yield from pool(itertools.chain(first, stream), settings)
+
+    return run
 
 
 # -- the Parquet hand-off ----------------------------------------------------------------------
@@ -196,19 +229,27 @@ _SCALARS = (
     "published",
 )
 _NESTED = ("removed", "repeats", "dates", "actors", "mentions", "events", "claims")
-PARQUET_SCHEMA = pa.schema(
-    [
-        pa.field(
-            name,
-            pa.string(),
-            nullable=name not in {"id", "origin", "format", "content_hash", "text"},
-        )
-        for name in _SCALARS
-    ]
-    + [pa.field("published_estimated", pa.bool_(), nullable=False)]
-    + [pa.field(name, pa.string(), nullable=False) for name in _NESTED],
-    metadata={_LAYOUT_KEY: PARQUET_LAYOUT.encode()},
-)
+
+
+@functools.cache
+def parquet_schema() -> Any:
+    """The Arrow schema of a dataset part (pyarrow is imported here, not by worker processes,
+    which import this module for their initializer)."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            pa.field(
+                name,
+                pa.string(),
+                nullable=name not in {"id", "origin", "format", "content_hash", "text"},
+            )
+            for name in _SCALARS
+        ]
+        + [pa.field("published_estimated", pa.bool_(), nullable=False)]
+        + [pa.field(name, pa.string(), nullable=False) for name in _NESTED],
+        metadata={_LAYOUT_KEY: PARQUET_LAYOUT.encode()},
+    )
 
 
 def document_row(doc: Document) -> dict[str, Any]:
@@ -349,13 +390,19 @@ def _next_part(out: Path) -> int:
 
 
 def _write_part(path: Path, docs: Sequence[Document]) -> None:
-    table = pa.Table.from_pylist([document_row(d) for d in docs], schema=PARQUET_SCHEMA)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pylist([document_row(d) for d in docs], schema=parquet_schema())
     partial = path.with_suffix(".partial")
     pq.write_table(table, partial)
     partial.replace(path)
 
 
 def _read_part(path: Path) -> list[Document]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
         table = pq.read_table(path)
     except (OSError, pa.ArrowInvalid) as exc:

@@ -64,6 +64,6 @@ def load_model(settings: Settings) -> Language:
 
 
 def analyse(texts: Iterable[str], settings: Settings) -> Iterator[Doc]:
-    """Parse texts in batches of ``settings.spacy_batch_size``, yielding docs in input order."""
+    """Parse texts in batches of ``settings.nlp_batch_size``, yielding docs in input order."""
     nlp = load_model(settings)
-    yield from nlp.pipe(texts, batch_size=settings.spacy_batch_size)
+    yield from nlp.pipe(texts, batch_size=settings.nlp_batch_size)

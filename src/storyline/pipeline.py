@@ -298,11 +298,11 @@ def _publication_date(raw: RawDocument, cleaned: Cleaned) -> tuple[str | None, b
     # estimate from everything the page said, chrome included: teaser and member-panel dates
     # are evidence of when the page was captured
     everything = raw.text or cleaned.text
-    estimate = dates.estimate_published(everything)
+    stated = dates.find_dates(everything, None)  # one scan serves both estimates below
+    estimate = dates.estimate_published(everything, stated)
     if estimate is None:
         # the latest absolute date the text mentions: a lower bound, at the text's precision
-        stated = [d.value for d in dates.find_dates(everything, None)]
-        estimate = max(stated, key=_sortable, default=None)
+        estimate = max((d.value for d in stated), key=_sortable, default=None)
     return estimate, estimate is not None
 
 

