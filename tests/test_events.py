@@ -14,6 +14,7 @@ from types import ModuleType
 
 import pytest
 from spacy.language import Language
+from spacy.tokens import Span
 
 from storyline.actors import resolve_actors
 from storyline.events import code_events, score
@@ -669,3 +670,36 @@ def test_the_two_sides_are_of_two_countries_when_the_meeting_names_them(
     )
     talks = next(e for e in code_with_actors(text) if e.trigger == "discussed")
     assert countries(talks.actors) == {"MMR", "RUS"}
+
+
+def test_countries_in_a_span_are_read_from_one_scan_of_the_document(nlp: Language) -> None:
+    """``Parties.countries_in`` (one scan of the document, then a slice per span) gives what
+    scanning each span's words and mentions afresh gives."""
+    from storyline.events_actors import Parties, country_words, not_a_country
+
+    text = (SAMPLES / "000_b71f3d8e0a766c14.txt").read_text(encoding="utf-8")
+    doc = nlp(text)
+    actors, mentions = resolve_actors(doc, Settings())
+    parties = Parties.build(doc, actors, mentions)
+    by_id = {a.id: a for a in actors}
+
+    def plain(span: Span) -> list[str]:
+        found = [
+            (m.start, by_id[m.actor_id].country)
+            for m in mentions
+            if span.start_char <= m.start < span.end_char and by_id[m.actor_id].country
+        ]
+        words = [t.text.casefold() for t in span]
+        for i in range(len(words)):
+            if not_a_country(span[i]):
+                continue
+            for size in range(min(4, len(words) - i), 0, -1):
+                iso3 = country_words().get(tuple(words[i : i + size]))
+                if iso3 is not None:
+                    found.append((span[i].idx, iso3))
+        return list(dict.fromkeys(iso3 for _, iso3 in sorted(found)))
+
+    spans = [*doc.sents, doc[0 : len(doc)], doc[3:40], doc[10:11]]
+    assert sum(len(plain(s)) for s in spans) > 10
+    for span in spans:
+        assert parties.countries_in(span) == plain(span)

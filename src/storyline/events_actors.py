@@ -65,6 +65,12 @@ def country_words() -> dict[tuple[str, ...], str]:
 
 
 @functools.cache
+def _phrase_starts() -> frozenset[str]:
+    """The first words of the country phrases of more than one word."""
+    return frozenset(key[0] for key in country_words() if len(key) > 1)
+
+
+@functools.cache
 def sector_words() -> dict[str, str]:
     """Title, role and group nouns with the sector they imply (from ``data/roles.tsv``)."""
     text = resources.files("storyline.data").joinpath("roles.tsv").read_text("utf-8")
@@ -168,22 +174,43 @@ class Parties:
         return self._mention_in(span.start_char, span.end_char) is not None
 
     def countries_in(self, span: Span) -> list[str]:
-        """Every country a span names, in order: its actors' countries and country words."""
+        """Every country a span names, in order: its actors' countries and country words
+        (a country phrase counts when it lies inside the span)."""
         found: list[tuple[int, str]] = []
-        for m in self.mentions:
+        first = bisect.bisect_left(self.starts, span.start_char)
+        last = bisect.bisect_left(self.starts, span.end_char)
+        for m in self.mentions[first:last]:
             actor = self.actors.get(m.actor_id)
-            if span.start_char <= m.start < span.end_char and actor and actor.country:
+            if actor and actor.country:
                 found.append((m.start, actor.country))
-        table = country_words()
-        tokens = [t.text for t in span]
-        for i in range(len(tokens)):
-            if not_a_country(span[i]):
-                continue
-            for size in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
-                iso3 = table.get(_phrase_key(tokens[i : i + size]))
-                if iso3 is not None:
-                    found.append((span[i].idx, iso3))
+        phrases = self._country_phrases
+        at = bisect.bisect_left(phrases, (span.start, 0))
+        for start, end, offset, iso3 in phrases[at:]:
+            if start >= span.end:
+                break
+            if end <= span.end:
+                found.append((offset, iso3))
         return list(dict.fromkeys(iso3 for _, iso3 in sorted(found)))
+
+    @functools.cached_property
+    def _country_phrases(self) -> list[tuple[int, int, int, str]]:
+        """Every country word or phrase of the document, read once: (first token, token
+        after it, character offset, ISO3), in token order."""
+        table = country_words()
+        doc = self.doc
+        words = [t.text for t in doc]
+        found = []
+        for i in range(len(words)):
+            folded = words[i].casefold()
+            if (folded,) not in table and folded not in _phrase_starts():
+                continue  # no country phrase starts with this word
+            if not_a_country(doc[i]):
+                continue
+            for size in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
+                iso3 = table.get(_phrase_key(words[i : i + size]))
+                if iso3 is not None:
+                    found.append((i, i + size, doc[i].idx, iso3))
+        return found
 
     def paragraph_pair(self, token: Token) -> tuple[ActorRef, ...]:
         """ "The delegations signed": the two countries the paragraph up to here names."""
