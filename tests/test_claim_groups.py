@@ -169,3 +169,38 @@ def test_a_first_meeting_and_a_meeting_on_the_same_date_agree() -> None:
     groups = group_claims([(src("d1", "A"), first), (src("d2", "B"), met), (src("d3", "C"), other)])
     assert [g.verdict for g in groups] == ["corroborated", "single-source"]
     assert groups[0].predicate == "first meet"
+
+
+def test_grouping_a_large_corpus_gives_what_comparing_every_cluster_gives() -> None:
+    """``group_claims`` looks a claim up among the clusters of its kind and subject only; on a
+    generated corpus of many subjects it gives what the plain rule (try every cluster in
+    the order they were made) gives."""
+    import random
+
+    from storyline import claim_groups as cg
+
+    rng = random.Random(11)  # fixed seed: the same corpus on every run
+    subjects = [f"Leader {n}" for n in range(40)]
+    predicates = ["trips to Egypt", "visits to Egypt", "death toll", "troops", "first met"]
+    items = []
+    for number in range(600):
+        kind = rng.choice(["quantity", "date"])
+        value = str(rng.randint(1, 5)) if kind == "quantity" else rng.choice(["2022", "2023"])
+        claim = Claim(kind, rng.choice(subjects), rng.choice(predicates), value, f"s{number}")
+        items.append((src(f"d{number % 90}", rng.choice(["A", "B", "C", None])), claim))
+
+    vocab = cg.vocabulary()
+    outlets = independent_outlets(list({s.document: s for s, _ in items}.values()))
+    plain: list[cg._Cluster] = []
+    for origin, claim in items:
+        item = cg._Item(origin, claim, outlets[origin.document], cg._words(claim, vocab))
+        target = next((c for c in plain if cg._joins(c, item, vocab)), None)
+        if target is None:
+            target = cg._Cluster(claim.kind, cg._subject_key(claim), words=item.words)
+            plain.append(target)
+        target.items.append(item)
+    expected = [cg._group(c, vocab) for c in plain]
+
+    grouped = group_claims(items)
+    assert len(grouped) > 100
+    assert grouped == expected

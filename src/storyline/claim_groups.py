@@ -293,12 +293,17 @@ def group_claims(
     vocab = vocab or vocabulary()
     outlets = independent_outlets(list({s.document: s for s, _ in items}.values()))
     clusters: list[_Cluster] = []
+    # only clusters of the same kind and subject can take a claim (``_joins``): index them so
+    # that a claim is compared with those, not with every cluster of the corpus
+    by_subject: dict[tuple[str, str], list[_Cluster]] = {}
     for origin, claim in items:
         item = _Item(origin, claim, outlets[origin.document], _words(claim, vocab))
-        target = next((c for c in clusters if _joins(c, item, vocab)), None)
+        candidates = by_subject.setdefault((claim.kind, _subject_key(claim)), [])
+        target = next((c for c in candidates if _joins(c, item, vocab)), None)
         if target is None:
             target = _Cluster(claim.kind, _subject_key(claim), words=item.words)
             clusters.append(target)
+            candidates.append(target)
         target.items.append(item)
     return [_group(c, vocab) for c in clusters]
 
