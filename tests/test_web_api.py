@@ -11,7 +11,7 @@ import json
 import random
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -840,42 +840,53 @@ def _crowded_store(path: Path, *, dense: bool = False) -> Store:
     close all the time, in several buckets of type and parties; some reports undated, their
     documents' publication dates stated, estimated or unknown. ``dense``: few buckets with
     many reports each, so that a date range cuts long runs of overlapping entries."""
-    rng = random.Random(7)  # fixed seed: the same corpus on every run
+    store = Store(path)
+    with store.transaction():
+        for document, events in _crowded_documents(160 if dense else 60, dense=dense):
+            store.insert_document(document)
+            store.add_events(document.id, events, [0.0] * len(events))
+    return store
+
+
+def _crowded_documents(
+    count: int, *, dense: bool = False, prefix: str = "d", seed: int = 7
+) -> list[tuple[Document, list[Event]]]:
+    """The documents of ``_crowded_store`` and their events (``seed``: the same corpus on
+    every run)."""
+    rng = random.Random(seed)
     parties = [
         ActorRef("Russia", "RUS", "GOV", "russia"),
         ActorRef("Myanmar", "MMR", "GOV", "myanmar"),
         ActorRef("Some Envoy", None, None, None),
         ActorRef("Ünïcode Body", None, None, None),
     ]
-    store = Store(path)
-    with store.transaction():
-        for number in range(160 if dense else 60):
-            doc_id = f"d{number:03d}"
-            published = date(2024, 1, 1) + timedelta(days=rng.randrange(120))
-            store.insert_document(
-                Document(id=doc_id, origin=doc_id, format="text", content_hash=doc_id,
-                         text="text", source=rng.choice(["wire", "daily", None]),
-                         published=rng.choice([published.isoformat(), published.isoformat()[:7],
-                                               None]),
-                         published_estimated=rng.random() < 0.5)
-            )  # fmt: skip
-            events = []
-            for _ in range(rng.randint(0, 8)):
-                day = date(2024, 1, 1) + timedelta(days=rng.randrange(90))
-                when = rng.choice([day.isoformat()] * 4 + [day.isoformat()[:7], "2024", None])
-                actors = parties[:1] if dense else rng.sample(parties, rng.randint(1, 2))
-                recipients = [parties[1]] if dense else rng.sample(parties, rng.randint(0, 1))
-                events.append(
-                    Event(
-                        type=rng.choice(["AGREE", "CONSULT"]),
-                        actors=tuple(actors),
-                        recipients=tuple(recipients),
-                        date=when,
-                        status=rng.choice(["happened", "happened", "promised", "negated"]),
-                    )
+    made = []
+    for number in range(count):
+        doc_id = f"{prefix}{number:03d}"
+        published = date(2024, 1, 1) + timedelta(days=rng.randrange(120))
+        document = Document(
+            id=doc_id, origin=doc_id, format="text", content_hash=doc_id, text="text",
+            source=rng.choice(["wire", "daily", None]),
+            published=rng.choice([published.isoformat(), published.isoformat()[:7], None]),
+            published_estimated=rng.random() < 0.5,
+        )  # fmt: skip
+        events = []
+        for _ in range(rng.randint(0, 8)):
+            day = date(2024, 1, 1) + timedelta(days=rng.randrange(90))
+            when = rng.choice([day.isoformat()] * 4 + [day.isoformat()[:7], "2024", None])
+            actors = parties[:1] if dense else rng.sample(parties, rng.randint(1, 2))
+            recipients = [parties[1]] if dense else rng.sample(parties, rng.randint(0, 1))
+            events.append(
+                Event(
+                    type=rng.choice(["AGREE", "CONSULT"]),
+                    actors=tuple(actors),
+                    recipients=tuple(recipients),
+                    date=when,
+                    status=rng.choice(["happened", "happened", "promised", "negated"]),
                 )
-            store.add_events(doc_id, events, [0.0] * len(events))
-    return store
+            )
+        made.append((document, events))
+    return made
 
 
 FILTERS = [
@@ -982,3 +993,47 @@ def test_search_page_keeps_literal_brackets_apart_from_highlights(tmp_path: Path
         snippet = test_client.get("/api/search", params={"q": "nuclear"}).json()["hits"][0]
         assert "[nuclear]" in snippet["snippet"]  # the API keeps its documented brackets
     assert str(search_snippet("a [b] \ue000c\ue001 d", HIGHLIGHT)) == "a [b] <mark>c</mark> d"
+
+
+@pytest.mark.parametrize("dense", [False, True])
+def test_timeline_keys_extended_after_an_ingest_are_the_keys_built_afresh(
+    tmp_path: Path, dense: bool
+) -> None:
+    """The web app extends the previous state's timeline keys with the events an ingest
+    added (refolding only their buckets): the result is what building them afresh gives,
+    for every filter, also when the new documents sort before the old ones and their events
+    fall in the middle of existing buckets."""
+    with _crowded_store(tmp_path / "kb.db", dense=dense) as store:
+        before = views.timeline_keys(store)
+        for batch in range(3):  # three ingests, one transaction each
+            with store.transaction():
+                more = _crowded_documents(15, dense=dense, prefix=f"a{batch}", seed=batch + 20)
+                for document, events in more:
+                    store.insert_document(document)
+                    store.add_events(document.id, events, [0.0] * len(events))
+            extended = views.timeline_keys(store, before)
+            fresh = views.timeline_keys(store)
+            assert extended.count == fresh.count > before.count
+            # the buckets no new event fell in are the earlier state's, not folded again
+            kept = [n for n in before.by_name if extended.by_name[n] is before.by_name[n]]
+            assert kept if not dense else len(kept) < len(before.by_name)
+            assert _ids(extended.everything) == _ids(fresh.everything)
+            for flt in FILTERS:
+                if flt.include_unhappened:
+                    continue
+                assert _ids(views.timeline_index(store, flt, extended)) == _ids(
+                    views.timeline_index(store, flt, fresh)
+                )
+            before = extended
+
+
+def test_timeline_keys_of_another_database_are_built_afresh(tmp_path: Path) -> None:
+    with _crowded_store(tmp_path / "big.db", dense=True) as big:
+        other = views.timeline_keys(big)
+    with _crowded_store(tmp_path / "small.db") as small:
+        fresh = views.timeline_keys(small)
+        assert _ids(views.timeline_keys(small, other).everything) == _ids(fresh.everything)
+
+
+def _ids(slots: Iterable[views.TimelineSlot]) -> list[tuple[str | None, str, tuple[int, ...]]]:
+    return [(s.date, s.type, s.event_ids) for s in slots]

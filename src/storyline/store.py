@@ -240,6 +240,7 @@ class EventKey:
     date: str | None
     parties: str
     published: str | None = None
+    seq: int = 0  # the event's place in its document (the last of the event order's keys)
 
 
 class OutletRow(NamedTuple):
@@ -680,6 +681,11 @@ class Store:
         ).fetchall()
         return [_stored_event(r) for r in rows]
 
+    def last_event_id(self) -> int:
+        """The highest event id (0 for none): events are only ever appended."""
+        row = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()
+        return int(row[0])
+
     def count_events(self, where: str = "", params: Sequence[object] = ()) -> int:
         """How many events ``events(where, params)`` would give (same fixed clauses)."""
         row = self.conn.execute(
@@ -703,7 +709,7 @@ class Store:
             "SELECT e.id, e.document_id, e.type, e.date, "
             "json_group_array(json_array(p.actor_id, p.name, p.country, p.role)), "
             "CASE WHEN e.date IS NULL THEN "
-            "(SELECT published FROM documents WHERE id = e.document_id) END "
+            "(SELECT published FROM documents WHERE id = e.document_id) END, e.seq "
             "FROM events e LEFT JOIN event_actors p ON p.event_id = e.id "
             f"{'WHERE ' + where if where else ''} GROUP BY e.id {_EVENT_ORDER}",
             tuple(params),

@@ -7,6 +7,7 @@ values a user typed.
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -233,17 +234,24 @@ class TimelineEntry:
 UNDATED = "date not stated"
 
 
+# A report's place in the event order (``store._EVENT_ORDER``): undated last, then date,
+# document and the event's place in it. Unlike a position in a list it does not move when an
+# ingest adds events, so folds made before an ingest stay valid after it.
+Order = tuple[bool, str, str, int]
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineSlot:
     """One timeline entry before its events are loaded: date (None: not stated), type and the
     event ids of its reports (the first one names the parties). Small enough to keep for a
-    whole corpus. ``first`` (the position of its first report in event order) and, for an
-    undated entry, ``published`` (its reports' earliest publication date) order entries."""
+    whole corpus. ``first`` (the place of its first report in event order, ``Order``) and,
+    for an undated entry, ``published`` (its reports' earliest publication date) order
+    entries."""
 
     date: str | None
     type: str
     event_ids: tuple[int, ...]
-    first: int = 0
+    first: Order = (False, "", "", 0)
     published: str | None = None
 
 
@@ -252,7 +260,7 @@ def timeline(store: Store, flt: EventFilter = EventFilter()) -> list[TimelineEnt
     the undated events, most reported first (a date filter leaves them out)."""
     items = events(store, flt)
     by_id = {item.id: item for item in items}
-    slots = _slots([_key_of(item) for item in items])
+    slots = _slots([_key_of(item, at) for at, item in enumerate(items)])
     return [_entry(slot, [by_id[i] for i in slot.event_ids]) for slot in slots]
 
 
@@ -273,19 +281,105 @@ def timeline_index(
     return _filtered(store, keys, flt)
 
 
-def timeline_keys(store: Store) -> TimelineKeys:
+def timeline_keys(store: Store, previous: TimelineKeys | None = None) -> TimelineKeys:
     """Every event that happened (or was promised), bucketed by type and parties (the
-    timeline never joins reports across buckets), each bucket folded into its entries."""
-    keys, parties = _group_keys(store.event_keys(*where_clause(EventFilter())))
+    timeline never joins reports across buckets), each bucket folded into its entries.
+
+    ``previous`` (the keys of an earlier state of the same store) is extended with the
+    events added since, refolding only the buckets they fall in: ingest only appends
+    events, so an earlier state's events are all still there, with the same ids. When they
+    are not (another database, a store rebuilt), the keys are built afresh."""
+    where, params = where_clause(EventFilter())
+    last = store.last_event_id()
+    if previous is not None and previous.last_id <= last:
+        upto = store.count_events(f"{where} AND e.id <= ?", [*params, previous.last_id])
+        if upto == previous.count:
+            added = store.event_keys(f"{where} AND e.id > ?", [*params, previous.last_id])
+            return _extended(previous, added, last)
+    keys, parties = _group_keys(store.event_keys(where, params))
     dated, undated = _by_bucket(keys)
-    buckets = tuple(_bucket(members) for members in dated.values())
-    loose = tuple(
-        _Undated(members[0][1].type, tuple(members), _numbers(members), _undated_slot(members))
-        for members in undated.values()
+    buckets = {name: _bucket(members) for name, members in dated.items()}
+    loose = {name: _undated(members) for name, members in undated.items()}
+    return _assembled(buckets, loose, parties, last, len(keys), None)
+
+
+def _undated(members: Sequence[Member]) -> _Undated:
+    ordered = tuple(sorted(members, key=lambda m: m[0]))
+    return _Undated(ordered[0][1].type, ordered, _numbers(ordered), _undated_slot(ordered))
+
+
+def _extended(previous: TimelineKeys, added: Sequence[EventKey], last: int) -> TimelineKeys:
+    """``previous`` with the ``added`` events: their buckets folded again (old and new
+    reports merged in event order), every other bucket kept as it was."""
+    keys, parties = _group_keys(added, previous.known)
+    dated, undated = _by_bucket(keys)
+    buckets = dict(previous.by_name)
+    for name, members in dated.items():
+        old = buckets.get(name)
+        merged = sorted([*(old.keys if old else ()), *members], key=lambda m: m[0])
+        buckets[name] = _bucket(merged)
+    loose = dict(previous.loose_by_name)
+    for name, members in undated.items():
+        found = loose.get(name)
+        loose[name] = _undated([*(found.keys if found else ()), *members])
+    touched = {*dated, *undated}
+    return _assembled(
+        buckets, loose, parties, last, previous.count + len(keys), (previous, touched)
     )
-    names = sorted({n for p in parties for n in p.names})
-    everything = _ordered([s for b in buckets for s in b.folded], [u.slot for u in loose])
-    return TimelineKeys(buckets, loose, tuple(parties), tuple(names), tuple(everything))
+
+
+def _assembled(
+    buckets: dict[BucketName, _Bucket],
+    loose: dict[BucketName, _Undated],
+    parties: dict[str, _Parties],
+    last: int,
+    count: int,
+    since: tuple[TimelineKeys, set[BucketName]] | None,
+) -> TimelineKeys:
+    """The keys from their buckets; ``everything`` (the default filter's timeline) merged
+    from ``since``'s (an earlier state, and the buckets changed since) when given."""
+    numbered = sorted(parties.values(), key=lambda p: p.number)
+    names = sorted({n for p in numbered for n in p.names})
+    if since is None:
+        everything = _ordered(
+            [s for b in buckets.values() for s in b.folded], [u.slot for u in loose.values()]
+        )
+    else:
+        previous, touched = since
+        stale = {
+            id(slot)
+            for name in touched
+            for holder in (previous.by_name.get(name), previous.loose_by_name.get(name))
+            if holder is not None
+            for slot in (holder.folded if isinstance(holder, _Bucket) else (holder.slot,))
+        }
+        kept = [s for s in previous.everything if id(s) not in stale]
+        fresh = _ordered(
+            [s for name in touched if name in buckets for s in buckets[name].folded],
+            [loose[name].slot for name in touched if name in loose],
+        )
+        everything = _merged(kept, fresh)
+    return TimelineKeys(
+        tuple(buckets.values()),
+        tuple(loose.values()),
+        tuple(numbered),
+        tuple(names),
+        tuple(everything),
+        last_id=last,
+        count=count,
+        known=parties,
+        by_name=buckets,
+        loose_by_name=loose,
+    )
+
+
+def _merged(kept: Sequence[TimelineSlot], fresh: Sequence[TimelineSlot]) -> list[TimelineSlot]:
+    """Two timelines in ``_ordered``'s order merged into one (dated, then undated)."""
+    cut_kept = bisect_left(kept, True, key=lambda s: s.date is None)
+    cut_fresh = bisect_left(fresh, True, key=lambda s: s.date is None)
+    dated = heapq.merge(kept[:cut_kept], fresh[:cut_fresh], key=_dated_order)
+    undated = heapq.merge(kept[cut_kept:], fresh[cut_fresh:], key=_undated_order)
+    return [*dated, *undated]
 
 
 def timeline_entries(store: Store, slots: Sequence[TimelineSlot]) -> list[TimelineEntry]:
@@ -322,9 +416,10 @@ class GroupKey:
     parties: _Parties
     day: int  # the date's day number (date.toordinal) at day precision, else -1
     published: str | None = None
+    order: Order = (False, "", "", 0)
 
 
-Member = tuple[int, GroupKey]  # a report's position in event order, and its key
+Member = tuple[Order, GroupKey]  # a report's place in event order, and its key
 
 
 @dataclass(frozen=True)
@@ -354,15 +449,25 @@ class _Undated:
     slot: TimelineSlot
 
 
+BucketName = tuple[str, frozenset[str]]  # a bucket's type and parties
+
+
 @dataclass(frozen=True)
 class TimelineKeys:
-    """``timeline_keys``: what every filter's timeline is made from."""
+    """``timeline_keys``: what every filter's timeline is made from; and what extending it
+    after an ingest needs (the last event id seen, how many events, the parties already
+    numbered, the buckets by name)."""
 
     buckets: tuple[_Bucket, ...]
     undated: tuple[_Undated, ...]
     parties: tuple[_Parties, ...]  # every distinct set of parties, by number
     names: tuple[str, ...]  # every party name (the actor filter matches them once)
     everything: tuple[TimelineSlot, ...]  # the timeline of the default filter
+    last_id: int = 0
+    count: int = 0
+    known: dict[str, _Parties] = field(default_factory=dict)
+    by_name: dict[BucketName, _Bucket] = field(default_factory=dict)
+    loose_by_name: dict[BucketName, _Undated] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -373,7 +478,7 @@ class _Open:
     type: str
     day: int
     reach: str  # a report dated after this string can no longer be close to the entry
-    first: int
+    first: Order
     event_ids: list[int]
     positions: list[int]  # the reports' indexes in the sequence folded
     documents: set[str]
@@ -391,12 +496,12 @@ def _slots(keys: Sequence[GroupKey]) -> list[TimelineSlot]:
 
 def _by_bucket(
     keys: Sequence[GroupKey],
-) -> tuple[dict[tuple[str, frozenset[str]], list[Member]], ...]:
-    """The keys with their positions, by bucket of type and parties: dated, then undated."""
-    dated: dict[tuple[str, frozenset[str]], list[Member]] = defaultdict(list)
-    undated: dict[tuple[str, frozenset[str]], list[Member]] = defaultdict(list)
-    for at, key in enumerate(keys):
-        (dated if key.date else undated)[(key.type, key.parties.key)].append((at, key))
+) -> tuple[dict[BucketName, list[Member]], ...]:
+    """The keys with their places, by bucket of type and parties: dated, then undated."""
+    dated: dict[BucketName, list[Member]] = defaultdict(list)
+    undated: dict[BucketName, list[Member]] = defaultdict(list)
+    for key in keys:
+        (dated if key.date else undated)[(key.type, key.parties.key)].append((key.order, key))
     return dated, undated
 
 
@@ -560,24 +665,35 @@ def _undated_slot(members: Sequence[Member]) -> TimelineSlot:
 def _ordered(dated: Iterable[TimelineSlot], undated: Iterable[TimelineSlot]) -> list[TimelineSlot]:
     """Dated entries by date and type (of one date and type in the order they opened); then
     undated ones, most reports first, then by earliest publication date and type."""
-    return sorted(dated, key=lambda s: (s.date or "", s.type, s.first)) + sorted(
-        undated,
-        key=lambda s: (-len(s.event_ids), s.published is None, s.published or "", s.type, s.first),
-    )
+    return sorted(dated, key=_dated_order) + sorted(undated, key=_undated_order)
 
 
-def _group_keys(keys: Iterable[EventKey]) -> tuple[list[GroupKey], list[_Parties]]:
-    """The keys as the timeline groups them, and the distinct sets of parties among them."""
-    parties: dict[str, _Parties] = {}  # few distinct sets of parties: read each once
+def _dated_order(s: TimelineSlot) -> tuple[str, str, Order]:
+    return (s.date or "", s.type, s.first)
+
+
+def _undated_order(s: TimelineSlot) -> tuple[int, bool, str, str, Order]:
+    return (-len(s.event_ids), s.published is None, s.published or "", s.type, s.first)
+
+
+def _group_keys(
+    keys: Iterable[EventKey], known: dict[str, _Parties] | None = None
+) -> tuple[list[GroupKey], dict[str, _Parties]]:
+    """The keys as the timeline groups them, and the distinct sets of parties among them
+    (``known``, those already numbered, extended: a copy)."""
+    parties = dict(known or {})  # few distinct sets of parties: read each once
     out = []
     for k in keys:
         found = parties.get(k.parties)
         if found is None:
             found = parties[k.parties] = _stored_parties(len(parties), json.loads(k.parties))
+        order = (k.date is None, k.date or "", k.document_id, k.seq)
         out.append(
-            GroupKey(k.id, k.document_id, k.type, k.date or "", found, _day(k.date), k.published)
+            GroupKey(
+                k.id, k.document_id, k.type, k.date or "", found, _day(k.date), k.published, order
+            )
         )
-    return out, list(parties.values())
+    return out, parties
 
 
 def _stored_parties(number: int, rows: Iterable[list[str | None]]) -> _Parties:
@@ -619,12 +735,14 @@ def _entry(slot: TimelineSlot, reports: list[StoredEvent]) -> TimelineEntry:
     return TimelineEntry(slot.date, slot.type, lead.actors, lead.recipients, reports)
 
 
-def _key_of(item: StoredEvent) -> GroupKey:
+def _key_of(item: StoredEvent, at: int) -> GroupKey:
+    """The key of an event at position ``at`` of a list in event order."""
     ev = item.event
     parties = _refs_parties(-1, ev.actors, ev.recipients)
     published = None if ev.date else item.published
+    order = (ev.date is None, ev.date or "", item.document_id, at)
     return GroupKey(
-        item.id, item.document_id, ev.type, ev.date or "", parties, _day(ev.date), published
+        item.id, item.document_id, ev.type, ev.date or "", parties, _day(ev.date), published, order
     )
 
 

@@ -162,6 +162,15 @@ class ViewCache:
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
+    def latest(self, view: str) -> Any:
+        """The most recently used value of a view (of any key and database state), or None:
+        what a view extends when the database has grown since (ingest only appends)."""
+        with self._lock:
+            for key in reversed(self._items):
+                if isinstance(key, tuple) and key and key[0] == view:
+                    return self._items[key]
+        return None
+
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         with self._lock:
             if key in self._items:
@@ -354,7 +363,8 @@ def _events_view(store: RequestStore, flt: Any) -> tuple[int, ...]:
 
 
 def _timeline_keys_view(store: RequestStore, _: Any) -> views.TimelineKeys:
-    return views.timeline_keys(store)
+    # an earlier state's keys are extended with the events added since, not rebuilt
+    return views.timeline_keys(store, store.caches["corpus"].latest("timeline-keys"))
 
 
 def _actors_view(store: RequestStore, _: Any) -> tuple[dict[str, Any], ...]:
