@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from storyline import views
 from storyline.claim_groups import (
     ClaimSource,
     canonical_words,
@@ -9,7 +12,8 @@ from storyline.claim_groups import (
     independent_outlets,
     value_range,
 )
-from storyline.model import Claim
+from storyline.model import Claim, Document
+from storyline.store import Store
 
 BURHAN = "abdel-fattah-al-burhan"
 
@@ -204,3 +208,73 @@ def test_grouping_a_large_corpus_gives_what_comparing_every_cluster_gives() -> N
     grouped = group_claims(items)
     assert len(grouped) > 100
     assert grouped == expected
+
+
+# -- groups extended after an ingest ------------------------------------------------------------
+
+
+def _ingest(store: Store, first: int, last: int, seed: int) -> None:
+    """Documents ``first`` .. ``last - 1`` with generated claims, one transaction; every
+    seventh document a copy of an earlier one (some copies of copies)."""
+    import random
+
+    rng = random.Random(seed)
+    subjects = [f"Leader {n}" for n in range(12)]
+    predicates = ["trips to Egypt", "visits to Egypt", "death toll", "troops", "first met"]
+    with store.transaction():
+        for number in range(first, last):
+            doc_id = f"d{number:03d}"
+            source = rng.choice(["Outlet A", "Outlet B", "Outlet C", None])
+            day = f"2024-05-{1 + number % 28:02d}"
+            store.insert_document(
+                Document(doc_id, f"{doc_id}.txt", "text", doc_id, "text", source=source, published=day)
+            )  # fmt: skip
+            if number % 7 == 6:
+                store.mark_duplicate(doc_id, f"d{rng.randrange(number):03d}", 0.9)
+            claims = []
+            for seq in range(rng.randint(0, 4)):
+                kind = rng.choice(["quantity", "date"])
+                value = (
+                    str(rng.randint(1, 5)) if kind == "quantity" else rng.choice(["2022", "2023"])
+                )
+                claims.append(
+                    Claim(kind, rng.choice(subjects), rng.choice(predicates), value, f"{doc_id}.{seq}")
+                )  # fmt: skip
+            store.add_claims(doc_id, claims)
+
+
+def test_claim_groups_extended_after_an_ingest_are_the_groups_built_afresh(tmp_path: Path) -> None:
+    """The web app extends the previous state's claim groups with the claims of the
+    documents an ingest added (judging again only the groups they join): the groups and
+    verdicts are those of grouping the whole store afresh, in the same order."""
+    with Store(tmp_path / "kb.db") as store:
+        _ingest(store, 0, 60, seed=1)
+        before = views.claim_state(store)
+        for batch in range(3):
+            _ingest(store, 60 + 20 * batch, 80 + 20 * batch, seed=batch + 2)
+            extended = views.claim_state(store, before)
+            fresh = views.claim_state(store)
+            assert extended.count == fresh.count > before.count
+            assert extended.index.groups == fresh.index.groups
+            # the groups no new claim joined are the earlier state's, not judged again
+            old = before.index.groups
+            kept = [n for n, g in enumerate(old) if extended.index.groups[n] is g]
+            assert 0 < len(kept) < len(old)
+            assert len(fresh.index.groups) > len(old)
+            before = extended
+        verdicts = {g.verdict for g in fresh.index.groups}
+        assert {"corroborated", "contested", "single-source"} <= verdicts
+
+
+def test_claim_groups_of_another_database_are_built_afresh(tmp_path: Path) -> None:
+    with Store(tmp_path / "big.db") as big:
+        _ingest(big, 0, 80, seed=5)
+        other = views.claim_state(big)
+    with Store(tmp_path / "small.db") as small:
+        _ingest(small, 0, 30, seed=6)
+        fresh = views.claim_state(small)
+        assert views.claim_state(small, other).index.groups == fresh.index.groups
+        # an earlier state whose documents are no longer all there as they were
+        _ingest(small, 30, 40, seed=7)
+        stale = views.ClaimState(fresh.index, fresh.last_rowid, fresh.count + 1)
+        assert views.claim_state(small, stale).index.groups == views.claim_state(small).index.groups

@@ -70,7 +70,12 @@ class _Cluster:
 
 def independent_outlets(sources: Sequence[ClaimSource]) -> dict[str, str]:
     """Document id -> the outlet it counts as: copies count as their original's outlet."""
-    by_id = {s.document: s for s in sources}
+    return _outlets_of(sources, {s.document: s for s in sources})
+
+
+def _outlets_of(sources: Sequence[ClaimSource], by_id: dict[str, ClaimSource]) -> dict[str, str]:
+    """The outlets of ``sources``, reading copy links through ``by_id`` (a copy is always
+    of an earlier document, so documents added later never change an earlier one's)."""
     outlets: dict[str, str] = {}
     for origin in sources:
         root, seen = origin, {origin.document}
@@ -290,22 +295,59 @@ def group_claims(
     vocab: ClaimVocab | None = None,
 ) -> list[ClaimGroup]:
     """Group the claims of a corpus and judge each group; output order follows the input."""
-    vocab = vocab or vocabulary()
-    outlets = independent_outlets(list({s.document: s for s, _ in items}.values()))
-    clusters: list[_Cluster] = []
-    # only clusters of the same kind and subject can take a claim (``_joins``): index them so
-    # that a claim is compared with those, not with every cluster of the corpus
-    by_subject: dict[tuple[str, str], list[_Cluster]] = {}
-    for origin, claim in items:
-        item = _Item(origin, claim, outlets[origin.document], _words(claim, vocab))
-        candidates = by_subject.setdefault((claim.kind, _subject_key(claim)), [])
-        target = next((c for c in candidates if _joins(c, item, vocab)), None)
-        if target is None:
-            target = _Cluster(claim.kind, _subject_key(claim), words=item.words)
-            clusters.append(target)
-            candidates.append(target)
-        target.items.append(item)
-    return [_group(c, vocab) for c in clusters]
+    return list(ClaimIndex.empty(vocab).added(items).groups)
+
+
+@dataclass(frozen=True)
+class ClaimIndex:
+    """The claim groups of the claims seen so far, kept open for more: ``added`` gives the
+    index with more claims (of documents added later: a corpus only grows), judging again
+    only the groups they join. An index is never changed, so one computed for an earlier
+    state of a store can be shared while a later one is built from it."""
+
+    vocab: ClaimVocab
+    clusters: tuple[_Cluster, ...] = ()
+    groups: tuple[ClaimGroup, ...] = ()  # one per cluster, same order
+    # only clusters of the same kind and subject can take a claim (``_joins``): indexed so,
+    # a claim is compared with those, not with every cluster of the corpus
+    by_subject: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
+    sources: dict[str, ClaimSource] = field(default_factory=dict)  # documents seen
+    outlets: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, vocab: ClaimVocab | None = None) -> ClaimIndex:
+        """The index of no claims (with the bundled vocabulary unless one is given)."""
+        return cls(vocab or vocabulary())
+
+    def added(self, items: Sequence[tuple[ClaimSource, Claim]]) -> ClaimIndex:
+        """This index with ``items`` (in document order) grouped in."""
+        if not items:
+            return self
+        batch = {origin.document: origin for origin, _ in items}
+        sources = {**batch, **self.sources}  # a document seen before keeps its record
+        outlets = dict(self.outlets)
+        fresh = [s for d, s in sources.items() if d not in outlets]
+        outlets.update(_outlets_of(fresh, sources))
+        clusters = list(self.clusters)
+        by_subject = dict(self.by_subject)
+        touched: set[int] = set()
+        for origin, claim in items:
+            item = _Item(origin, claim, outlets[origin.document], _words(claim, self.vocab))
+            subject = (claim.kind, _subject_key(claim))
+            candidates = by_subject.get(subject, ())
+            number = next((n for n in candidates if _joins(clusters[n], item, self.vocab)), None)
+            if number is None:
+                number = len(clusters)
+                clusters.append(_Cluster(claim.kind, subject[1], words=item.words))
+                by_subject[subject] = (*candidates, number)
+            elif number not in touched:  # copy before changing: the old index keeps its own
+                old = clusters[number]
+                clusters[number] = _Cluster(old.kind, old.subject, list(old.items), old.words)
+            touched.add(number)
+            clusters[number].items.append(item)
+        judged = {number: _group(clusters[number], self.vocab) for number in touched}
+        groups = [judged.get(n) or self.groups[n] for n in range(len(clusters))]
+        return ClaimIndex(self.vocab, tuple(clusters), tuple(groups), by_subject, sources, outlets)
 
 
 def _words(claim: Claim, vocab: ClaimVocab) -> frozenset[str]:

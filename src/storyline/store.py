@@ -790,15 +790,31 @@ class Store:
             )
         )
 
-    def all_claims(self) -> list[tuple[str, Claim]]:
-        """Every stored claim with its document id, in document then sentence order."""
+    def all_claims(self, after: int = 0) -> list[tuple[str, Claim]]:
+        """Every stored claim with its document id, in document then sentence order; only
+        those of documents stored after the one of rowid ``after`` when it is given."""
         return [
             (r["document_id"], _claim(r))
             for r in self.conn.execute(
                 "SELECT c.* FROM claims c JOIN documents d ON d.id = c.document_id "
-                "ORDER BY d.rowid, c.seq"
+                "WHERE d.rowid > ? ORDER BY d.rowid, c.seq",
+                (after,),
             )
         ]
+
+    def count_claims(self, upto: int) -> int:
+        """How many claims the documents up to rowid ``upto`` have."""
+        row = self.conn.execute(
+            "SELECT COUNT(*) FROM claims c JOIN documents d ON d.id = c.document_id "
+            "WHERE d.rowid <= ?",
+            (upto,),
+        ).fetchone()
+        return int(row[0])
+
+    def last_document_rowid(self) -> int:
+        """The rowid of the document stored last (0 for none): documents are appended."""
+        row = self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM documents").fetchone()
+        return int(row[0])
 
     # -- search ------------------------------------------------------------------------------
 
@@ -885,11 +901,14 @@ class Store:
 
     # -- what source profiles need, as aggregates (sources.profile_store) -----------------
 
-    def outlet_documents(self) -> list[OutletRow]:
-        """Every document's outlet, date and copy link, in ingest order."""
+    def outlet_documents(self, after: int = 0) -> list[OutletRow]:
+        """Every document's outlet, date and copy link, in ingest order (only those stored
+        after the one of rowid ``after`` when it is given)."""
         rows = self.conn.execute(
             "SELECT d.id, d.source, d.published, d.published_estimated, dup.duplicate_of "
-            "FROM documents d LEFT JOIN duplicates dup ON dup.document_id = d.id ORDER BY d.rowid"
+            "FROM documents d LEFT JOIN duplicates dup ON dup.document_id = d.id "
+            "WHERE d.rowid > ? ORDER BY d.rowid",
+            (after,),
         )
         return [OutletRow(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
 

@@ -17,7 +17,7 @@ from datetime import date
 from statistics import mean
 from typing import Any, NamedTuple
 
-from .claim_groups import ClaimSource, group_claims
+from .claim_groups import ClaimIndex, ClaimSource
 from .model import ActorRef, ClaimGroup
 from .sources import SourceProfile, profile_store
 from .store import EventKey, Store, StoredEvent
@@ -784,12 +784,38 @@ def dyads(store: Store, a: str, b: str, flt: EventFilter = EventFilter()) -> lis
 
 def claim_groups(store: Store) -> list[ClaimGroup]:
     """Every stored claim grouped across documents, with a verdict (claim_groups.py)."""
+    return list(claim_state(store).index.groups)
+
+
+@dataclass(frozen=True)
+class ClaimState:
+    """The claim groups of a store up to one document (rowid), and how many claims they
+    hold: what ``claim_state`` extends after an ingest."""
+
+    index: ClaimIndex
+    last_rowid: int
+    count: int
+
+
+def claim_state(store: Store, previous: ClaimState | None = None) -> ClaimState:
+    """The store's claims grouped. ``previous`` (of an earlier state of the same store) is
+    extended with the claims of the documents stored since, judging again only the groups
+    they join: ingest only appends documents. When its documents are no longer all there
+    as they were (another database, a document replaced), the groups are built afresh."""
+    last = store.last_document_rowid()
+    base, after, count = ClaimIndex.empty(), 0, 0
+    if (
+        previous is not None
+        and previous.last_rowid <= last
+        and store.count_claims(previous.last_rowid) == previous.count
+    ):
+        base, after, count = previous.index, previous.last_rowid, previous.count
     sources = {
         d.id: ClaimSource(d.id, d.source, d.published, d.duplicate_of, d.published_estimated)
-        for d in store.outlet_documents()
+        for d in store.outlet_documents(after)
     }
-    items = [(sources[doc_id], claim) for doc_id, claim in store.all_claims()]
-    return group_claims(items)
+    items = [(sources[doc_id], claim) for doc_id, claim in store.all_claims(after)]
+    return ClaimState(base.added(items), last, count + len(items))
 
 
 def source_profiles(

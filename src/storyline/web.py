@@ -323,9 +323,8 @@ VERDICT_ORDER: tuple[Verdict, ...] = (
 )
 
 
-def claim_board(store: Store) -> tuple[ClaimGroup, ...]:
+def claim_board(groups: Sequence[ClaimGroup]) -> tuple[ClaimGroup, ...]:
     """Every claim group, contested and corroborated first (stable within a verdict)."""
-    groups = views.claim_groups(store)
     return tuple(sorted(groups, key=lambda g: VERDICT_ORDER.index(g.verdict)))
 
 
@@ -383,8 +382,14 @@ def _overview_view(store: RequestStore, _: Any) -> dict[str, Any]:
     return overview(store)
 
 
+def _claim_state_view(store: RequestStore, _: Any) -> views.ClaimState:
+    # an earlier state's groups are extended with the claims of documents added since
+    return views.claim_state(store, store.caches["corpus"].latest("claim-state"))
+
+
 def _claims_view(store: RequestStore, _: Any) -> tuple[ClaimGroup, ...]:
-    return claim_board(store)
+    state: views.ClaimState = cached(store, "claim-state")
+    return claim_board(state.index.groups)
 
 
 def _profiles_view(store: RequestStore, _: Any) -> tuple[dict[str, Any], ...]:
@@ -399,6 +404,7 @@ _VIEWS: dict[str, Callable[[RequestStore, Any], Any]] = {
     "network": _network_view,
     "sources": _sources_view,
     "overview": _overview_view,
+    "claim-state": _claim_state_view,
     "claims": _claims_view,
     "profiles": _profiles_view,
 }
