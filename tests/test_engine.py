@@ -76,7 +76,8 @@ def _ingest(corpus: Path, db: Path, runner: BatchRunner) -> IngestSummary:
 
 
 def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table in insertion order, without the ingest timestamps."""
+    """Every row of every table in insertion order (key order for the corpus totals, tables
+    WITHOUT ROWID), without the ingest timestamps."""
     conn = sqlite3.connect(db)
     tables = [
         r[0]
@@ -87,7 +88,11 @@ def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     for table in tables:
         columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
         kept = ", ".join(c for c in columns if c != "ingested_at")
-        out[table] = conn.execute(f"SELECT {kept} FROM {table} ORDER BY rowid").fetchall()
+        try:
+            rows = conn.execute(f"SELECT {kept} FROM {table} ORDER BY rowid").fetchall()
+        except sqlite3.OperationalError:  # no rowid: stored in key order
+            rows = conn.execute(f"SELECT {kept} FROM {table}").fetchall()
+        out[table] = rows
     conn.close()
     return out
 

@@ -137,3 +137,117 @@ def test_actors_fold_aliases_and_count_mentions(tmp_path: Path) -> None:
         [row] = store.actors()
     assert row["aliases"] == ["President Putin", "Putin"]
     assert (row["mentions"], row["documents"], row["country"]) == (2, 2, "RUS")
+
+
+# -- corpus totals kept by triggers ---------------------------------------------------------------
+
+# the totals as aggregates over the whole tables: what the trigger-kept tables must hold
+_TOTALS = {
+    "actor_stats": "SELECT actor_id, COUNT(*), COUNT(DISTINCT document_id) FROM mentions "
+    "GROUP BY 1",
+    "actor_pair_stats": "SELECT a, b, SUM(s), SUM(e) FROM ("
+    " SELECT x.actor_id AS a, y.actor_id AS b, COUNT(DISTINCT x.document_id || '#' || x.sentence)"
+    " AS s, 0 AS e FROM mentions x JOIN mentions y ON y.document_id = x.document_id"
+    " AND y.sentence = x.sentence AND y.actor_id > x.actor_id GROUP BY 1, 2"
+    " UNION ALL SELECT x.actor_id, y.actor_id, 0, COUNT(DISTINCT x.event_id) FROM event_actors x"
+    " JOIN event_actors y ON y.event_id = x.event_id AND y.actor_id > x.actor_id GROUP BY 1, 2"
+    ") GROUP BY 1, 2",
+    "outlet_stats": "SELECT COALESCE(d.source, ''), COUNT(*), MIN(d.published), "
+    "MAX(d.published), SUM(d.word_count), SUM(d.published_estimated), COUNT(dup.document_id) "
+    "FROM documents d LEFT JOIN duplicates dup ON dup.document_id = d.id GROUP BY 1",
+    "outlet_removals": "SELECT COALESCE(d.source, ''), r.reason, COUNT(*) FROM removals r "
+    "JOIN documents d ON d.id = r.document_id GROUP BY 1, 2",
+}
+
+
+def _write_corpus(store: Store, first: int, last: int) -> None:
+    """Documents with repeated mentions in a sentence, events naming an actor twice or with
+    unresolved parties, copies (one marked twice), removals, no source or no date."""
+    import random
+
+    from storyline.model import ActorRef, Event
+
+    rng = random.Random(first)
+    actors = [Actor(f"a{n}", f"Actor {n}", "person", "RUS", "GOV") for n in range(6)]
+    with store.transaction():
+        for number in range(first, last):
+            doc_id = f"d{number}"
+            published = None if number % 5 == 0 else f"2024-0{1 + number % 9}-1{number % 10}"
+            store.insert_document(
+                make_doc(
+                    doc_id, " ".join(["word"] * rng.randint(1, 9)),
+                    source=rng.choice(["Outlet A", "Outlet B", None]), published=published,
+                    published_estimated=published is not None and number % 3 == 0,
+                    content_hash=f"h{number}",
+                    removed=tuple(Removal("x", rng.choice(["advertisement", "navigation"]), i)
+                                  for i in range(rng.randint(0, 3))),
+                )
+            )  # fmt: skip
+            for actor in actors:
+                store.upsert_actor(actor)
+            mentions = [
+                Mention(i, i + 1, "x", rng.choice(actors).id, rng.randint(0, 3))
+                for i in range(rng.randint(0, 12))
+            ]
+            store.add_mentions(doc_id, mentions)
+            refs = [ActorRef("x", "RUS", "GOV", a.id) for a in actors] + [ActorRef("crowd")]
+            events = [
+                Event("CONSULT", (*rng.sample(refs, 2), refs[0]), (rng.choice(refs),))
+                for _ in range(rng.randint(0, 3))
+            ]
+            store.add_events(doc_id, events, [0.0] * len(events))
+            if number % 4 == 3:
+                store.mark_duplicate(doc_id, f"d{rng.randrange(number)}", 0.9)
+                store.mark_duplicate(doc_id, f"d{rng.randrange(number)}", 0.95)  # re-marked
+
+
+def _totals(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    return {
+        name: sorted(map(tuple, store.conn.execute(f"SELECT * FROM {name}"))) for name in _TOTALS
+    }
+
+
+def _aggregated(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    return {name: sorted(map(tuple, store.conn.execute(sql))) for name, sql in _TOTALS.items()}
+
+
+def test_corpus_totals_kept_as_documents_are_written_equal_the_aggregates(tmp_path: Path) -> None:
+    with Store(tmp_path / "kb.db") as store:
+        for batch in range(3):
+            _write_corpus(store, 40 * batch, 40 * batch + 40)
+            assert _totals(store) == _aggregated(store)
+        kept = _totals(store)
+        assert len(kept["actor_stats"]) == 6 and len(kept["actor_pair_stats"]) == 15
+        assert {row[0] for row in kept["outlet_stats"]} == {"", "Outlet A", "Outlet B"}
+        assert sum(row[6] for row in kept["outlet_stats"]) == 30  # every fourth is a copy
+        period = "SELECT MIN(published), MAX(published), SUM(published_estimated) FROM documents"
+        assert store.period() == tuple(store.conn.execute(period).fetchone())
+
+
+def test_upgrading_counts_the_rows_already_stored(tmp_path: Path) -> None:
+    """A database of the previous schema gets its totals from the rows it holds, then
+    keeps them as more documents are written."""
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        _write_corpus(store, 0, 50)
+        expected = _aggregated(store)
+        # back to schema 4: the totals tables and their triggers did not exist
+        for name in (
+            "mentions_stats",
+            "mentions_pairs",
+            "event_actors_pairs",
+            "documents_stats",
+            "duplicates_stats",
+            "duplicates_unstats",
+            "removals_stats",
+        ):
+            store.conn.execute(f"DROP TRIGGER {name}")
+        for name in _TOTALS:
+            store.conn.execute(f"DROP TABLE {name}")
+        store.conn.execute("DELETE FROM schema_migrations WHERE version = 5")
+        store.conn.commit()  # fmt: skip
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert _totals(store) == expected
+        _write_corpus(store, 50, 80)
+        assert _totals(store) == _aggregated(store)

@@ -7,7 +7,6 @@ transaction (see ``MIGRATIONS``); a newer one is refused rather than misread.
 
 from __future__ import annotations
 
-import itertools
 import json
 import sqlite3
 from collections import Counter
@@ -191,6 +190,112 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (document_id, seq)
     );
     CREATE INDEX claims_subject ON claims(subject, kind);
+    """,
+    # 5: corpus totals kept up to date as documents are written (triggers), so that the
+    # overview, actor list, network and outlet table read a few rows, not the whole corpus:
+    # per actor (mentions, documents), per actor pair (sentences and events naming both),
+    # per outlet (documents, period, words, copies) and per outlet and removal reason.
+    # Documents are only ever appended, with all their rows in one transaction; the
+    # triggers count a row's contribution when it is inserted. Existing rows are counted once.
+    """
+    CREATE TABLE actor_stats (
+        actor_id TEXT PRIMARY KEY,
+        mentions INTEGER NOT NULL,
+        documents INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO actor_stats
+        SELECT actor_id, COUNT(*), COUNT(DISTINCT document_id) FROM mentions GROUP BY actor_id;
+    CREATE TRIGGER mentions_stats AFTER INSERT ON mentions BEGIN
+        INSERT INTO actor_stats VALUES (NEW.actor_id, 1, 1)
+        ON CONFLICT(actor_id) DO UPDATE SET mentions = mentions + 1,
+            documents = documents + NOT EXISTS (SELECT 1 FROM mentions m
+                WHERE m.document_id = NEW.document_id AND m.actor_id = NEW.actor_id
+                AND m.rowid <> NEW.rowid);
+    END;
+    CREATE TABLE actor_pair_stats (
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        sentences INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        PRIMARY KEY (a, b)
+    ) WITHOUT ROWID;
+    INSERT INTO actor_pair_stats
+        SELECT x.actor_id, y.actor_id, COUNT(DISTINCT x.document_id || '#' || x.sentence), 0
+        FROM mentions x JOIN mentions y ON y.document_id = x.document_id
+            AND y.sentence = x.sentence AND y.actor_id > x.actor_id
+        GROUP BY 1, 2;
+    INSERT INTO actor_pair_stats
+        SELECT x.actor_id, y.actor_id, 0, COUNT(DISTINCT x.event_id)
+        FROM event_actors x JOIN event_actors y ON y.event_id = x.event_id
+            AND y.actor_id > x.actor_id
+        GROUP BY 1, 2
+        ON CONFLICT(a, b) DO UPDATE SET events = excluded.events;
+    CREATE TRIGGER mentions_pairs AFTER INSERT ON mentions
+    WHEN NOT EXISTS (SELECT 1 FROM mentions m WHERE m.document_id = NEW.document_id
+        AND m.sentence = NEW.sentence AND m.actor_id = NEW.actor_id AND m.rowid <> NEW.rowid)
+    BEGIN
+        INSERT INTO actor_pair_stats
+            SELECT min(NEW.actor_id, o.actor_id), max(NEW.actor_id, o.actor_id), 1, 0
+            FROM (SELECT DISTINCT actor_id FROM mentions WHERE document_id = NEW.document_id
+                AND sentence = NEW.sentence AND actor_id <> NEW.actor_id) o WHERE true
+        ON CONFLICT(a, b) DO UPDATE SET sentences = sentences + 1;
+    END;
+    CREATE TRIGGER event_actors_pairs AFTER INSERT ON event_actors
+    WHEN NEW.actor_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM event_actors x
+        WHERE x.event_id = NEW.event_id AND x.actor_id = NEW.actor_id AND x.rowid <> NEW.rowid)
+    BEGIN
+        INSERT INTO actor_pair_stats
+            SELECT min(NEW.actor_id, o.actor_id), max(NEW.actor_id, o.actor_id), 0, 1
+            FROM (SELECT DISTINCT actor_id FROM event_actors WHERE event_id = NEW.event_id
+                AND actor_id <> NEW.actor_id) o WHERE true
+        ON CONFLICT(a, b) DO UPDATE SET events = events + 1;
+    END;
+    CREATE TABLE outlet_stats (
+        source TEXT PRIMARY KEY,
+        documents INTEGER NOT NULL,
+        first TEXT,
+        last TEXT,
+        words INTEGER NOT NULL,
+        estimated INTEGER NOT NULL,
+        copies INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO outlet_stats
+        SELECT COALESCE(d.source, ''), COUNT(*), MIN(d.published), MAX(d.published),
+            SUM(d.word_count), SUM(d.published_estimated AND d.published IS NOT NULL),
+            COUNT(dup.document_id)
+        FROM documents d LEFT JOIN duplicates dup ON dup.document_id = d.id
+        GROUP BY 1;
+    CREATE TRIGGER documents_stats AFTER INSERT ON documents BEGIN
+        INSERT INTO outlet_stats VALUES (COALESCE(NEW.source, ''), 1, NEW.published,
+            NEW.published, NEW.word_count,
+            NEW.published_estimated AND NEW.published IS NOT NULL, 0)
+        ON CONFLICT(source) DO UPDATE SET documents = documents + 1,
+            first = COALESCE(min(first, excluded.first), first, excluded.first),
+            last = COALESCE(max(last, excluded.last), last, excluded.last),
+            words = words + excluded.words, estimated = estimated + excluded.estimated;
+    END;
+    CREATE TRIGGER duplicates_stats AFTER INSERT ON duplicates BEGIN
+        UPDATE outlet_stats SET copies = copies + 1 WHERE source =
+            (SELECT COALESCE(source, '') FROM documents WHERE id = NEW.document_id);
+    END;
+    CREATE TRIGGER duplicates_unstats AFTER DELETE ON duplicates BEGIN
+        UPDATE outlet_stats SET copies = copies - 1 WHERE source =
+            (SELECT COALESCE(source, '') FROM documents WHERE id = OLD.document_id);
+    END;
+    CREATE TABLE outlet_removals (
+        source TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        lines INTEGER NOT NULL,
+        PRIMARY KEY (source, reason)
+    ) WITHOUT ROWID;
+    INSERT INTO outlet_removals
+        SELECT COALESCE(d.source, ''), r.reason, COUNT(*)
+        FROM removals r JOIN documents d ON d.id = r.document_id GROUP BY 1, 2;
+    CREATE TRIGGER removals_stats AFTER INSERT ON removals BEGIN
+        INSERT INTO outlet_removals VALUES ((SELECT COALESCE(source, '') FROM documents
+            WHERE id = NEW.document_id), NEW.reason, 1)
+        ON CONFLICT(source, reason) DO UPDATE SET lines = lines + 1;
+    END;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -527,7 +632,10 @@ class Store:
 
     def mark_duplicate(self, document_id: str, of: str, similarity: float) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO duplicates VALUES (?, ?, ?)", (document_id, of, similarity)
+            # an upsert, not OR REPLACE: a replaced row would count as a second copy
+            "INSERT INTO duplicates VALUES (?, ?, ?) ON CONFLICT(document_id) DO UPDATE SET "
+            "duplicate_of = excluded.duplicate_of, similarity = excluded.similarity",
+            (document_id, of, similarity),
         )
 
     def add_passages(self, document_id: str, passages: Sequence[tuple[int, int]]) -> None:
@@ -596,10 +704,10 @@ class Store:
     def actors(self) -> list[dict[str, Any]]:
         """Every actor with its aliases, mention count and documents, most mentioned first."""
         rows = self.conn.execute(
-            "SELECT a.*, COUNT(m.actor_id) AS mentions, "
-            "COUNT(DISTINCT m.document_id) AS documents "
-            "FROM actors a LEFT JOIN mentions m ON m.actor_id = a.id "
-            "GROUP BY a.id ORDER BY mentions DESC, a.name"
+            "SELECT a.*, COALESCE(s.mentions, 0) AS mentions, "
+            "COALESCE(s.documents, 0) AS documents "
+            "FROM actors a LEFT JOIN actor_stats s ON s.actor_id = a.id "
+            "ORDER BY mentions DESC, a.name"
         ).fetchall()
         aliases: dict[str, list[str]] = {}
         for alias in self.conn.execute(
@@ -876,8 +984,7 @@ class Store:
     def period(self) -> tuple[str | None, str | None, int]:
         """First and last publication dates, and how many of them are estimated."""
         first, last, estimated = self.conn.execute(
-            "SELECT MIN(published), MAX(published), SUM(published_estimated) FROM documents "
-            "WHERE published IS NOT NULL"
+            "SELECT MIN(first), MAX(last), SUM(estimated) FROM outlet_stats"
         ).fetchone()
         return first, last, int(estimated or 0)
 
@@ -886,28 +993,26 @@ class Store:
         removed lines by reason; most documents first."""
         reasons: dict[str, dict[str, int]] = {}
         for row in self.conn.execute(
-            "SELECT COALESCE(d.source, '') AS source, r.reason, COUNT(*) AS n FROM removals r "
-            "JOIN documents d ON d.id = r.document_id GROUP BY 1, 2 ORDER BY 1, n DESC, r.reason"
+            "SELECT source, reason, lines FROM outlet_removals ORDER BY 1, 3 DESC, 2"
         ):
-            reasons.setdefault(row["source"], {})[row["reason"]] = row["n"]
+            reasons.setdefault(row["source"], {})[row["reason"]] = row["lines"]
         rows = self.conn.execute(
-            "SELECT COALESCE(d.source, '') AS source, COUNT(*) AS documents, "
-            "MIN(d.published) AS first, MAX(d.published) AS last, SUM(d.word_count) AS words, "
-            "SUM(d.published_estimated) AS estimated, COUNT(dup.document_id) AS copies "
-            "FROM documents d LEFT JOIN duplicates dup ON dup.document_id = d.id "
-            "GROUP BY COALESCE(d.source, '') ORDER BY documents DESC, source"
+            "SELECT source, documents, first, last, words, estimated, copies "
+            "FROM outlet_stats ORDER BY documents DESC, source"
         ).fetchall()
         return [{**dict(r), "removed": reasons.get(r["source"], {})} for r in rows]
 
     # -- what source profiles need, as aggregates (sources.profile_store) -----------------
 
-    def outlet_documents(self, after: int = 0) -> list[OutletRow]:
+    def outlet_documents(self, after: int = 0, *, with_claims: bool = False) -> list[OutletRow]:
         """Every document's outlet, date and copy link, in ingest order (only those stored
-        after the one of rowid ``after`` when it is given)."""
+        after the one of rowid ``after`` when it is given, only those with a claim when
+        ``with_claims``)."""
+        claimed = "AND EXISTS (SELECT 1 FROM claims c WHERE c.document_id = d.id) "
         rows = self.conn.execute(
             "SELECT d.id, d.source, d.published, d.published_estimated, dup.duplicate_of "
             "FROM documents d LEFT JOIN duplicates dup ON dup.document_id = d.id "
-            "WHERE d.rowid > ? ORDER BY d.rowid",
+            f"WHERE d.rowid > ? {claimed if with_claims else ''}ORDER BY d.rowid",
             (after,),
         )
         return [OutletRow(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
@@ -923,9 +1028,9 @@ class Store:
         """The ``limit`` most mentioned actors as (id, name), most mentions first (then
         by id)."""
         rows = self.conn.execute(
-            "SELECT m.actor_id, COALESCE(a.name, m.actor_id) FROM (SELECT actor_id, COUNT(*) "
-            "AS n FROM mentions GROUP BY actor_id ORDER BY n DESC, actor_id LIMIT ?) m "
-            "LEFT JOIN actors a ON a.id = m.actor_id ORDER BY m.n DESC, m.actor_id",
+            "SELECT s.actor_id, COALESCE(a.name, s.actor_id) FROM actor_stats s "
+            "LEFT JOIN actors a ON a.id = s.actor_id ORDER BY s.mentions DESC, s.actor_id "
+            "LIMIT ?",
             (limit,),
         )
         return [(r[0], r[1]) for r in rows]
@@ -992,27 +1097,16 @@ class Store:
     def actor_pairs(self, actor_ids: Sequence[str], *, by: str) -> Counter[tuple[str, str]]:
         """How many sentences (``by="sentence"``) or events (``by="event"``) name each pair
         of these actors; pairs are sorted ``(a, b)`` with ``a < b``."""
-        counts: Counter[tuple[str, str]] = Counter()
-        if not actor_ids:
-            return counts
-        sql = _PAIR_QUERIES[by].format(marks=", ".join("?" * len(actor_ids)))
-        rows = self.conn.execute(sql, tuple(actor_ids))
-        for _, group in itertools.groupby(rows, key=lambda row: row[0]):
-            present = sorted({row[1] for row in group})
-            counts.update(itertools.combinations(present, 2))
-        return counts
+        column = {"sentence": "sentences", "event": "events"}[by]
+        marks = ", ".join("?" * len(actor_ids))
+        rows = self.conn.execute(
+            f"SELECT a, b, {column} FROM actor_pair_stats "
+            f"WHERE a IN ({marks}) AND b IN ({marks}) AND {column} > 0",
+            (*actor_ids, *actor_ids),
+        )
+        return Counter({(r[0], r[1]): int(r[2]) for r in rows})
 
 
-# (group, actor) rows ordered by group; {marks} is one "?" per actor id (the ids are bound)
-_PAIR_QUERIES = {
-    "sentence": (
-        "SELECT document_id || '#' || sentence, actor_id FROM mentions "
-        "WHERE actor_id IN ({marks}) ORDER BY document_id, sentence"
-    ),
-    "event": (
-        "SELECT event_id, actor_id FROM event_actors WHERE actor_id IN ({marks}) ORDER BY event_id"
-    ),
-}
 # bound parameters per statement when selecting events by id: well under SQLite's limit
 _ID_CHUNK = 500
 # tables Store.count_by_document counts (its table name is one of these, never a request's)

@@ -812,7 +812,7 @@ def claim_state(store: Store, previous: ClaimState | None = None) -> ClaimState:
         base, after, count = previous.index, previous.last_rowid, previous.count
     sources = {
         d.id: ClaimSource(d.id, d.source, d.published, d.duplicate_of, d.published_estimated)
-        for d in store.outlet_documents(after)
+        for d in store.outlet_documents(after, with_claims=True)
     }
     items = [(sources[doc_id], claim) for doc_id, claim in store.all_claims(after)]
     return ClaimState(base.added(items), last, count + len(items))
