@@ -12,7 +12,13 @@ actors, mentions, events and claims of a real analysed article, so every table g
 realistic size. ``--shared-line`` adds the same twelve-word line to every article, like a
 footer the cleaner keeps: it shows what a passage shared by the whole corpus costs.
 
+``--views`` also times the corpus-wide views the web app keeps per database state, after the
+documents are added: each built afresh, and each extended from the state before the
+addition (what the app does after an ingest), and the reads of the corpus totals the
+triggers keep (actor list, network pairs, outlet table, period).
+
 Usage: python benchmarks/bench_incremental.py [--sizes 1000 10000] [--add 100] [--shared-line]
+       [--views]
 """
 
 from __future__ import annotations
@@ -24,11 +30,14 @@ import random
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from storyline import pipeline
+from storyline import pipeline, views
 from storyline.model import Document, RawDocument
 from storyline.settings import Settings
 from storyline.store import Store
@@ -95,6 +104,47 @@ def _store_batch(store: Store, batch: list[Document], settings: Settings) -> int
     return len(batch)
 
 
+# the views the web app extends after an ingest: name -> build(store, previous state)
+EXTENDED: dict[str, Callable[[Store, Any], Any]] = {
+    "timeline keys": views.timeline_keys,
+    "claim groups": views.claim_state,
+}
+NETWORK_NODES = 40  # the network page's default size
+
+
+def seconds(work: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    found = work()
+    return time.perf_counter() - start, found
+
+
+def states(store: Store) -> dict[str, Any]:
+    return {name: build(store, None) for name, build in EXTENDED.items()}
+
+
+def view_timings(store: Store, before: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Per view: (built afresh, extended from ``before``) in seconds; the two must agree."""
+    out = {}
+    for name, build in EXTENDED.items():
+        fresh_time, _ = seconds(partial(build, store, None))
+        extended_time, _ = seconds(partial(build, store, before[name]))
+        out[name] = (fresh_time, extended_time)
+    return out
+
+
+def total_reads(store: Store) -> float:
+    """The reads of the trigger-kept totals the overview, network and sources pages make."""
+
+    def read() -> None:
+        top = [a["id"] for a in store.actors()[:NETWORK_NODES]]
+        store.actor_pairs(top, by="sentence")
+        store.actor_pairs(top, by="event")
+        store.outlet_counts()
+        store.period()
+
+    return seconds(read)[0]
+
+
 def load_average() -> str:
     """The 1-minute load average (/proc/loadavg): how busy the shared machine was."""
     try:
@@ -108,6 +158,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--add", type=int, default=100)
     parser.add_argument("--shared-line", action="store_true")
+    parser.add_argument("--views", action="store_true", help="also time the corpus views")
     args = parser.parse_args()
     settings = Settings()
     texts = corpus_texts()
@@ -117,6 +168,7 @@ def main() -> int:
         f"{len(pool)} distinct sentences from {len(texts)} texts; records of {len(models)} articles"
     )
     timings = {}
+    extended_ms: dict[str, dict[int, float]] = defaultdict(dict)
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "kb.db") as store:
             start = time.perf_counter()
@@ -124,18 +176,33 @@ def main() -> int:
                 store, (synthetic(n, pool, models, args.shared_line) for n in range(size)), settings
             )
             built = time.perf_counter() - start
+            before = states(store) if args.views else {}
             new = (synthetic(size + n, pool, models, args.shared_line) for n in range(args.add))
             start = time.perf_counter()
             store_all(store, new, settings)
             timings[size] = time.perf_counter() - start
             rows = store.count("shared_passages")
-        print(
-            f"{size:>6} stored (built in {built:.0f} s): adding {args.add} took "
-            f"{timings[size] * 1000:.0f} ms ({timings[size] * 1000 / args.add:.1f} ms/doc), "
-            f"{rows} shared-passage rows; load {load_average()}"
-        )
+            print(
+                f"{size:>6} stored (built in {built:.0f} s): adding {args.add} took "
+                f"{timings[size] * 1000:.0f} ms ({timings[size] * 1000 / args.add:.1f} ms/doc), "
+                f"{rows} shared-passage rows; load {load_average()}",
+                flush=True,
+            )
+            if args.views:
+                for name, (fresh, extended) in view_timings(store, before).items():
+                    extended_ms[name][size] = extended * 1000
+                    print(
+                        f"        {name}: afresh {fresh * 1000:.0f} ms, extended "
+                        f"{extended * 1000:.0f} ms ({fresh / extended:.0f}x less)"
+                    )
+                extended_ms["totals read"][size] = total_reads(store) * 1000
+                print(f"        totals read: {extended_ms['totals read'][size]:.1f} ms")
+                print(f"        load {load_average()}", flush=True)
     small, large = min(timings), max(timings)
     print(f"cost ratio {large} vs {small} stored: {timings[large] / timings[small]:.2f}x")
+    for name, by_size in extended_ms.items():
+        print(f"{name} after adding, ratio {large} vs {small}: "
+              f"{by_size[large] / by_size[small]:.2f}x")  # fmt: skip
     return 0
 
 

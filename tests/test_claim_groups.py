@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from storyline import views
 from storyline.claim_groups import (
@@ -278,3 +279,76 @@ def test_claim_groups_of_another_database_are_built_afresh(tmp_path: Path) -> No
         _ingest(small, 30, 40, seed=7)
         stale = views.ClaimState(fresh.index, fresh.last_rowid, fresh.count + 1)
         assert views.claim_state(small, stale).index.groups == views.claim_state(small).index.groups
+
+
+def _verdict_of_every_pair(kind: str, items: list[Any], cumulative: bool) -> tuple[str, str]:
+    """The verdict rule as first written: every pair of items compared (the oracle)."""
+    from storyline import claim_groups as cg
+
+    pairs = [(a, b) for n, a in enumerate(items) for b in items[n + 1 :]
+             if not cg.values_agree(kind, a.claim, b.claim)]  # fmt: skip
+    outlets = [i.outlet for i in items]
+    if not pairs:
+        if len(set(outlets)) >= 2:
+            return (
+                "corroborated",
+                f"{cg._names(outlets)} independently agree: {items[0].claim.value}.",
+            )
+        copies = f" ({len(items)} documents, one source)" if len(items) > 1 else ""
+        return "single-source", f"Only {outlets[0]} reports this{copies}."
+    ordered = sorted(items, key=lambda i: (i.claim.as_of or "", i.outlet))
+    details = "; ".join(dict.fromkeys(cg._describe(i) for i in ordered))
+    reason = None
+    for a, b in pairs:
+        if not (cg._dated(a) and cg._dated(b)):
+            reason = "their dates are unknown or estimated, so time cannot explain the difference"
+        elif cg._dates_agree(a.claim.as_of or "", b.claim.as_of or ""):
+            reason = "they disagree for the same time"
+        if reason:
+            break
+    if reason is None and cumulative and kind == "quantity":
+        for a, b in pairs:
+            early, late = sorted((a, b), key=lambda i: i.claim.as_of or "")
+            low, high = cg.value_range(early.claim.value), cg.value_range(late.claim.value)
+            if low and high and high[1] < low[0]:
+                reason = "a later count is lower than an earlier one"
+                break
+    if reason is None:
+        return "changed-over-time", f"The value changes with time: {details}."
+    return "contested", f"Sources disagree and {reason}: {details}."
+
+
+def test_a_verdict_compares_distinct_values_and_gives_what_comparing_every_pair_gives() -> None:
+    """Judging compares one statement per distinct value and time, not every pair of
+    statements: on generated groups (values that agree, conflict or overlap as ranges; known,
+    unknown and estimated dates) the verdict and its explanation are those of every pair."""
+    import random
+
+    from storyline import claim_groups as cg
+
+    rng = random.Random(3)
+    seen = set()
+    for number in range(400):
+        kind = rng.choice(["quantity", "date", "relation"])
+        items = []
+        for n in range(rng.randint(1, 8)):
+            value = {
+                "quantity": rng.choice(["300", "~300", "200", "100-250", ">=500", "many"]),
+                "date": rng.choice(["2022", "2022-09", "2023", "2022-09-07"]),
+                "relation": rng.choice(["ally", "supplier"]),
+            }[kind]
+            as_of = rng.choice([None, "2023", "2024-01", "2024-03", "2024-03-02"][number % 2 :])
+            origin = src(f"d{n}", rng.choice(["A", "B", "C"]), published=as_of,
+                         published_estimated=rng.random() < 0.3)  # fmt: skip
+            claim = Claim(kind, "X", "death toll", value, f"s{n}", as_of=as_of,
+                          polarity=rng.random() < 0.8)  # fmt: skip
+            items.append(cg._Item(origin, claim, origin.source or "", frozenset()))
+        cumulative = rng.random() < 0.5
+        expected = _verdict_of_every_pair(kind, items, cumulative)
+        assert cg._verdict(kind, items, cumulative) == expected, number
+        seen.add((expected[0], expected[1].split(":")[0].split(" and ")[-1]))
+    # every verdict and every reason for a contest came up
+    verdicts = {"corroborated", "single-source", "changed-over-time", "contested"}
+    assert {verdict for verdict, _ in seen} == verdicts
+    reasons = {reason for verdict, reason in seen if verdict == "contested"}
+    assert len(reasons) == 3, reasons

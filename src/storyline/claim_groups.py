@@ -17,6 +17,7 @@ thresholds are in docs/claims.md.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -55,6 +56,18 @@ class _Item:
     claim: Claim
     outlet: str
     words: frozenset[str]
+
+    @functools.cached_property
+    def statement(self) -> Statement:
+        """The claim as its group lists it (made once: a group is judged again as it grows)."""
+        return Statement(
+            document=self.origin.document,
+            source=self.origin.source or self.origin.document,
+            value=self.claim.value,
+            as_of=self.claim.as_of,
+            sentence=self.claim.sentence,
+            independent_source=self.outlet,
+        )
 
 
 @dataclass
@@ -154,6 +167,7 @@ def _one_time(words: frozenset[str], vocab: ClaimVocab) -> bool:
 # --------------------------------------------------------------------------- values
 
 
+@functools.lru_cache(maxsize=4096)
 def value_range(value: str) -> tuple[float, float] | None:
     """A normalised number ("3", ">=2000", "~300", "10-20") as an interval."""
     match = re.fullmatch(r"(>=|<=|>|<|~)?(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?", value)
@@ -240,9 +254,23 @@ def _time_explains(kind: str, items: Sequence[_Item], cumulative: bool) -> str |
     return None
 
 
+def _distinct(items: Sequence[_Item]) -> list[_Item]:
+    """One item per distinct value, polarity and time (known or not), the first of each in
+    order: all that the pair checks of a verdict read. Comparing these instead of every
+    pair of items keeps judging a group reported by thousands of documents cheap, and finds
+    the same first disagreement (a later item with the same key behaves as its first)."""
+    first: dict[tuple[str, bool, str | None, bool], _Item] = {}
+    for item in items:
+        first.setdefault(
+            (item.claim.value, item.claim.polarity, item.claim.as_of, _dated(item)), item
+        )
+    return list(first.values())
+
+
 def _verdict(kind: str, items: Sequence[_Item], cumulative: bool) -> tuple[Verdict, str]:
     outlets = [i.outlet for i in items]
-    if not _conflicts(kind, items):
+    distinct = _distinct(items)
+    if not _conflicts(kind, distinct):
         if len(set(outlets)) >= 2:
             value = items[0].claim.value
             return "corroborated", f"{_names(outlets)} independently agree: {value}."
@@ -250,7 +278,7 @@ def _verdict(kind: str, items: Sequence[_Item], cumulative: bool) -> tuple[Verdi
         return "single-source", f"Only {outlets[0]} reports this{copies}."
     ordered = sorted(items, key=lambda i: (i.claim.as_of or "", i.outlet))
     details = "; ".join(dict.fromkeys(_describe(i) for i in ordered))
-    reason = _time_explains(kind, items, cumulative)
+    reason = _time_explains(kind, distinct, cumulative)
     if reason is None:
         return "changed-over-time", f"The value changes with time: {details}."
     return "contested", f"Sources disagree and {reason}: {details}."
@@ -265,8 +293,9 @@ def _cumulative(cluster: _Cluster, vocab: ClaimVocab) -> bool:
 
 def _most_common(values: Sequence[str]) -> str:
     counts = Counter(values)
-    # the most frequent form; on a tie the fuller one ("first met" over "met")
-    return max(values, key=lambda v: (counts[v], len(v), -values.index(v)))
+    first = {v: -n for n, v in reversed(list(enumerate(values)))}
+    # the most frequent form; on a tie the fuller one ("first met" over "met"), then the first
+    return max(counts, key=lambda v: (counts[v], len(v), first[v]))
 
 
 def _group(cluster: _Cluster, vocab: ClaimVocab) -> ClaimGroup:
@@ -276,17 +305,7 @@ def _group(cluster: _Cluster, vocab: ClaimVocab) -> ClaimGroup:
     predicate = _most_common([i.claim.predicate for i in items])
     key = [cluster.kind, cluster.subject, *sorted(cluster.words), items[0].claim.value]
     digest = hashlib.sha1("|".join(key).encode()).hexdigest()
-    statements = tuple(
-        Statement(
-            document=i.origin.document,
-            source=i.origin.source or i.origin.document,
-            value=i.claim.value,
-            as_of=i.claim.as_of,
-            sentence=i.claim.sentence,
-            independent_source=i.outlet,
-        )
-        for i in items
-    )
+    statements = tuple(i.statement for i in items)
     return ClaimGroup(f"g{digest[:12]}", subject, predicate, statements, verdict, explanation)
 
 
