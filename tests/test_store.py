@@ -139,7 +139,7 @@ def test_actors_fold_aliases_and_count_mentions(tmp_path: Path) -> None:
     assert (row["mentions"], row["documents"], row["country"]) == (2, 2, "RUS")
 
 
-# -- corpus totals kept by triggers ---------------------------------------------------------------
+# -- corpus totals kept as documents are written ---------------------------------------------------------------
 
 # the totals as aggregates over the whole tables: what the trigger-kept tables must hold
 _TOTALS = {
@@ -233,9 +233,6 @@ def test_upgrading_counts_the_rows_already_stored(tmp_path: Path) -> None:
         expected = _aggregated(store)
         # back to schema 4: the totals tables and their triggers did not exist
         for name in (
-            "mentions_stats",
-            "mentions_pairs",
-            "event_actors_pairs",
             "documents_stats",
             "duplicates_stats",
             "duplicates_unstats",

@@ -7,10 +7,11 @@ transaction (see ``MIGRATIONS``); a newer one is refused rather than misread.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -191,14 +192,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX claims_subject ON claims(subject, kind);
     """,
-    # 5: corpus totals kept up to date as documents are written (triggers), so that the
-    # overview, actor list, network and outlet table read a few rows, not the whole corpus:
-    # per actor (mentions, documents), per actor pair (sentences and events naming both),
-    # per outlet (documents, period, words, copies) and per outlet and removal reason.
-    # Documents are only ever appended, with all their rows in one transaction; the
-    # triggers count a row's contribution when it is inserted (their look-ups stay within the
-    # new row's document or event: ``+column`` keeps SQLite off the actor indexes, which
-    # would read an actor's every mention). Existing rows are counted once.
+    # 5: corpus totals kept up to date as documents are written, so that the overview, actor
+    # list, network and outlet table read a few rows, not the whole corpus: per actor
+    # (mentions, documents) and per actor pair (sentences and events naming both), added
+    # per document by ``add_mentions`` and ``add_events``; per outlet (documents, period,
+    # words, copies) and per outlet and removal reason, by triggers. Documents are only ever
+    # appended, with all their rows in one transaction. Existing rows are counted once.
     """
     CREATE TABLE actor_stats (
         actor_id TEXT PRIMARY KEY,
@@ -207,13 +206,6 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     INSERT INTO actor_stats
         SELECT actor_id, COUNT(*), COUNT(DISTINCT document_id) FROM mentions GROUP BY actor_id;
-    CREATE TRIGGER mentions_stats AFTER INSERT ON mentions BEGIN
-        INSERT INTO actor_stats VALUES (NEW.actor_id, 1, 1)
-        ON CONFLICT(actor_id) DO UPDATE SET mentions = mentions + 1,
-            documents = documents + NOT EXISTS (SELECT 1 FROM mentions m
-                WHERE m.document_id = NEW.document_id AND +m.actor_id = NEW.actor_id
-                AND m.rowid <> NEW.rowid);
-    END;
     CREATE TABLE actor_pair_stats (
         a TEXT NOT NULL,
         b TEXT NOT NULL,
@@ -232,26 +224,6 @@ MIGRATIONS: tuple[str, ...] = (
             AND y.actor_id > x.actor_id
         GROUP BY 1, 2
         ON CONFLICT(a, b) DO UPDATE SET events = excluded.events;
-    CREATE TRIGGER mentions_pairs AFTER INSERT ON mentions
-    WHEN NOT EXISTS (SELECT 1 FROM mentions m WHERE m.document_id = NEW.document_id
-        AND m.sentence = NEW.sentence AND +m.actor_id = NEW.actor_id AND m.rowid <> NEW.rowid)
-    BEGIN
-        INSERT INTO actor_pair_stats
-            SELECT min(NEW.actor_id, o.actor_id), max(NEW.actor_id, o.actor_id), 1, 0
-            FROM (SELECT DISTINCT actor_id FROM mentions WHERE document_id = NEW.document_id
-                AND sentence = NEW.sentence AND actor_id <> NEW.actor_id) o WHERE true
-        ON CONFLICT(a, b) DO UPDATE SET sentences = sentences + 1;
-    END;
-    CREATE TRIGGER event_actors_pairs AFTER INSERT ON event_actors
-    WHEN NEW.actor_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM event_actors x
-        WHERE x.event_id = NEW.event_id AND +x.actor_id = NEW.actor_id AND x.rowid <> NEW.rowid)
-    BEGIN
-        INSERT INTO actor_pair_stats
-            SELECT min(NEW.actor_id, o.actor_id), max(NEW.actor_id, o.actor_id), 0, 1
-            FROM (SELECT DISTINCT actor_id FROM event_actors WHERE event_id = NEW.event_id
-                AND actor_id <> NEW.actor_id) o WHERE true
-        ON CONFLICT(a, b) DO UPDATE SET events = events + 1;
-    END;
     CREATE TABLE outlet_stats (
         source TEXT PRIMARY KEY,
         documents INTEGER NOT NULL,
@@ -702,6 +674,18 @@ class Store:
                 for m in sorted(mentions, key=lambda m: (m.start, m.end))
             ],
         )
+        # the corpus totals: each actor's mentions and one more document; each pair of
+        # actors named in one sentence, once per sentence
+        counts = Counter(m.actor_id for m in mentions)
+        self.conn.executemany(
+            "INSERT INTO actor_stats VALUES (?, ?, 1) ON CONFLICT(actor_id) DO UPDATE SET "
+            "mentions = mentions + excluded.mentions, documents = documents + 1",
+            sorted(counts.items()),
+        )
+        sentences: dict[int, set[str]] = {}
+        for m in mentions:
+            sentences.setdefault(m.sentence, set()).add(m.actor_id)
+        self._add_pairs("sentences", sentences.values())
 
     def actors(self) -> list[dict[str, Any]]:
         """Every actor with its aliases, mention count and documents, most mentioned first."""
@@ -768,6 +752,24 @@ class Store:
                     for role, i, r in rows
                 ],
             )
+        # the corpus totals: each pair of actors on either side of one event, once per event
+        self._add_pairs(
+            "events",
+            ({r.actor_id for r in e.actors + e.recipients if r.actor_id} for e in events),
+        )
+
+    def _add_pairs(self, column: str, groups: Iterable[set[str]]) -> None:
+        """Count each pair of actors that share a group (a sentence, an event) once per group
+        in ``actor_pair_stats.column`` (``sentences`` or ``events``)."""
+        pairs: Counter[tuple[str, str]] = Counter()
+        for group in groups:
+            pairs.update(itertools.combinations(sorted(group), 2))
+        other = "events" if column == "sentences" else "sentences"
+        self.conn.executemany(
+            f"INSERT INTO actor_pair_stats (a, b, {column}, {other}) VALUES (?, ?, ?, 0) "
+            f"ON CONFLICT(a, b) DO UPDATE SET {column} = {column} + excluded.{column}",
+            [(a, b, n) for (a, b), n in sorted(pairs.items())],
+        )
 
     def events(
         self,
