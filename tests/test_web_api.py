@@ -21,10 +21,11 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
-from storyline import pipeline, views
+from storyline import pipeline, sources, views
 from storyline.errors import StoreError
 from storyline.model import ActorRef, Document, Event
 from storyline.settings import Settings
+from storyline.sources import profile_store
 from storyline.store import Store, StoredEvent
 from storyline.views import SAME_EVENT_DAYS
 from storyline.web import (
@@ -466,6 +467,42 @@ def test_api_timeline_sees_what_an_ingest_commits_while_it_runs(
         assert after["total"] == before + 1
         dated = [e for e in after["entries"] if e["dated"]]
         assert dated[-1]["sentence"] == late.sentence
+
+
+def test_api_sources_profiles_extend_the_previous_state_after_an_ingest(
+    kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an ingest, the app extends its latest profile state with the new documents (a
+    copy of a sample under another outlet, a new outlet) instead of building it afresh, and
+    shows the profiles of the whole store built afresh."""
+    db = tmp_path / "kb.db"
+    shutil.copy(kb, db)
+    extended_from: list[sources.ProfileState | None] = []
+    profile_state = sources.profile_state
+
+    def spy(store: Store, previous: sources.ProfileState | None = None) -> sources.ProfileState:
+        extended_from.append(previous)
+        return profile_state(store, previous)
+
+    monkeypatch.setattr(sources, "profile_state", spy)
+    with TestClient(create_app(str(db), Settings())) as test_client:
+        before = test_client.get("/api/sources").json()["profiles"]
+        with Store(db) as store, store.transaction():
+            sample = store.get_document("sample-000", full=True)
+            assert sample is not None
+            for number, source in enumerate(["rfa.org", "late.example"]):
+                late = replace(sample, id=f"late-{number}", content_hash=f"late-{number}",
+                               source=source, text=sample.text + f" Late {number}.")  # fmt: skip
+                pipeline.store_document(store, late, Settings())
+        after = test_client.get("/api/sources").json()["profiles"]
+        monkeypatch.undo()
+        with Store(db, readonly=True) as store:
+            fresh = [p.to_json() for p in profile_store(store, views.claim_groups(store))]
+    assert after == fresh != before
+    assert len(extended_from) == 2 and extended_from[0] is None
+    assert extended_from[1] is not None and extended_from[1].count == 7
+    late = {d for p in after for d in p["documents"] if d.startswith("late-")}
+    assert late == {"late-0", "late-1"}
 
 
 # -- HTML pages ------------------------------------------------------------------------------

@@ -5,24 +5,27 @@ first-person writing), never a list of outlet names. :func:`profile_sources` sum
 outlet: its documents, kind, period, how many events and claims it reports, the claims only
 it makes, and the names it uses for the story's key actors ("junta chief" vs "Prime
 Minister"). :func:`profile_store` gives the same profiles from a store's SQL aggregates,
-for corpora too large to load.
+for corpora too large to load: it builds a :class:`ProfileState` (``profile_state``), which
+an ingest's new documents extend (a corpus only grows), and reads the profiles off it
+(``profiles_from``).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 import yaml
 
 from .claim_groups import ClaimSource, independent_outlets
 from .model import ClaimGroup, Document
-from .store import Store
+from .store import OutletRow, Store
 
 NEWS, FORUM, AGGREGATOR, BLOG = "news article", "forum post", "aggregator", "blog"
 # how many first-person cues outside quotes make a page a blog post: one "I think" can be a
@@ -195,47 +198,336 @@ def profile_sources(
 def profile_store(
     store: Store, groups: Sequence[ClaimGroup] = (), limit: int = KEY_ACTORS
 ) -> list[SourceProfile]:
-    """``profile_sources`` of every stored document, from SQL aggregates: documents and
-    their copy links, events and claims counted per document, the key actors' mentions of
-    each document as one string (one pass over them, counted per outlet here), and the
-    signals of each document's kind (``store_kinds``); no document is loaded."""
-    rows = store.outlet_documents()
-    duplicate_of = {d.id: d.duplicate_of for d in rows if d.duplicate_of}
-    kinds = store_kinds(store)
-    events, claims = store.count_by_document("events"), store.count_by_document("claims")
-    facts = [
-        OutletDocument(d.id, d.source, d.published, kinds.get(d.id, NEWS),
-                       events.get(d.id, 0), claims.get(d.id, 0))
-        for d in rows
-    ]  # fmt: skip
-    keys = dict(store.most_mentioned(limit))
-    order = {d.id: i for i, d in enumerate(rows)}
-    written = store.mention_texts(list(keys), NAME_JOIN, NAME_SEPARATOR)  # in id order
-    naming = [
-        (doc_id, mentions.split(NAME_SEPARATOR))
-        for doc_id, mentions in sorted(written, key=lambda w: order[w[0]])
-    ]
-    return profiles(facts, keys, naming, groups, duplicate_of)
+    """``profile_sources`` of every stored document, from SQL aggregates (``profile_state``,
+    then ``profiles_from``); no document is loaded."""
+    return profiles_from(profile_state(store, limit=limit), groups)
 
 
-def store_kinds(store: Store) -> dict[str, str]:
-    """``document_kind`` of every stored document that is not a news article, from its
-    removed lines and, for the first-person cues, the texts that the full-text index says
-    hold one of them (the cues are then counted outside quotes as ``document_kind`` does)."""
+def store_kinds(store: Store, after: int = 0) -> dict[str, str]:
+    """``document_kind`` of every stored document that is not a news article (of those stored
+    after the one of rowid ``after`` when it is given), from its removed lines and, for the
+    first-person cues, the texts that the full-text index says hold one of them (the cues
+    are then counted outside quotes as ``document_kind`` does)."""
     cues = kind_cues()
     kinds: dict[str, str] = {}
-    for doc_id in store.documents_with_removals(sorted(cues.forum_reasons)):
+    for doc_id in store.documents_with_removals(sorted(cues.forum_reasons), after):
         kinds[doc_id] = FORUM
-    for doc_id, line in store.removed_lines(reason="attribution"):
+    for doc_id, line in store.removed_lines(reason="attribution", after=after):
         if doc_id not in kinds and line.lower().lstrip().startswith(cues.aggregator_cues):
             kinds[doc_id] = AGGREGATOR
-    for doc_id, line in store.removed_lines(containing=cues.comment_cues):
+    for doc_id, line in store.removed_lines(containing=cues.comment_cues, after=after):
         if doc_id not in kinds and line.strip().lower().startswith(cues.comment_cues):
             kinds[doc_id] = BLOG
-    for doc_id, text in store.texts_with_phrases(cues.blog_cues):
+    for doc_id, text in store.texts_with_phrases(cues.blog_cues, after):
         if doc_id not in kinds and _first_person(text, cues.blog_cues):
             kinds[doc_id] = BLOG
     return kinds
+
+
+# --------------------------------------------------------------------------- profile states
+
+# where a document's copy chain ends: (that document's source, its id); for a chain whose
+# original is not stored, (None, the original's id): the outlet a document counts for is
+# ``root[0] or document.source or root[1]`` (``claim_groups._outlets_of``)
+Root = tuple[str | None, str]
+_Sized = TypeVar("_Sized", bound=Sized)
+_V = TypeVar("_V")
+
+
+class ProfiledDocument(NamedTuple):
+    """What the profiles need of one stored document, read once when it enters a state."""
+
+    id: str
+    source: str | None
+    published: str | None
+    kind: str
+    events: int
+    claims: int
+    duplicate_of: str | None
+    root: Root
+    outlet: str  # the outlet it counts for (a copy: its original's)
+
+
+@dataclass(frozen=True)
+class OutletState:
+    """One outlet's documents and running totals in a ``ProfileState``."""
+
+    documents: tuple[tuple[str, ...], ...]  # its document ids in ingest order, in layers
+    kinds: Counter[str]  # kind -> documents, kinds in order of first document
+    first_published: str | None
+    last_published: str | None
+    events: int
+    claims: int
+    # every actor it mentions -> (rank of its first mention here, name as written with
+    # whitespace collapsed -> count), the actors in order of first mention
+    naming: Mapping[str, tuple[int, Mapping[str, int]]]
+
+    def document_ids(self) -> tuple[str, ...]:
+        if len(self.documents) == 1:
+            return self.documents[0]
+        return tuple(itertools.chain.from_iterable(self.documents))
+
+
+@dataclass(frozen=True)
+class ProfileState:
+    """What the source profiles are made of, for a store's documents up to one rowid: each
+    document's facts (outlet, date, kind, events, claims, copy link and the outlet it
+    counts for), each outlet's totals and the names it writes for every actor, and every
+    actor's mentions (for the key actors). ``profile_state`` extends it with the documents
+    an ingest adds, ``profiles_from`` reads the profiles off it.
+
+    Never changed once built (the web app may share one while building the next from it):
+    what grows with the corpus is kept in layers, each over twice the size of the one on
+    it, so extending copies only the few small top layers (``_pushed``)."""
+
+    # id -> document, in ingest order, layers oldest first (as the other fields)
+    documents: tuple[dict[str, ProfiledDocument], ...] = ()
+    outlets: tuple[dict[str, OutletState], ...] = ()
+    mentions: tuple[dict[str, int], ...] = ()  # actor id -> its mentions in the corpus
+    keys: tuple[tuple[str, str], ...] = ()  # the ``limit`` most mentioned actors: (id, name)
+    limit: int = KEY_ACTORS
+    last_rowid: int = 0
+    count: int = 0  # documents
+    last: tuple[str, str] | None = None  # (id, content hash) of the document at last_rowid
+
+    def document(self, doc_id: str) -> ProfiledDocument | None:
+        return _found(self.documents, doc_id)
+
+    def iter_documents(self) -> Iterator[ProfiledDocument]:
+        """Every document, in ingest order."""
+        for layer in self.documents:
+            yield from layer.values()
+
+    def outlet(self, name: str) -> OutletState | None:
+        return _found(self.outlets, name)
+
+    def all_outlets(self) -> dict[str, OutletState]:
+        return {name: o for layer in self.outlets for name, o in layer.items()}
+
+    def mentions_of(self, actor_id: str) -> int:
+        return _found(self.mentions, actor_id) or 0
+
+
+def profile_state(
+    store: Store, previous: ProfileState | None = None, limit: int = KEY_ACTORS
+) -> ProfileState:
+    """The profile state of every stored document. ``previous`` (of an earlier state of the
+    same store) is extended with the documents stored since, reading only their rows: ingest
+    only appends documents, each with its mentions, events, claims, removed lines and copy
+    link (always of an earlier document). When the document it ends at is no longer there
+    as it was (another database), the state is built afresh."""
+    last = store.last_document_rowid()
+    base = ProfileState(limit=limit)
+    if (
+        previous is not None
+        and previous.last_rowid <= last
+        and store.document_at(previous.last_rowid) == previous.last
+    ):
+        if previous.last_rowid == last and previous.limit == limit:
+            return previous
+        base = previous
+    after = base.last_rowid
+    rows = store.outlet_documents(after)
+    grown, mentioned = _grown(
+        base,
+        rows,
+        store_kinds(store, after),
+        store.count_by_document("events", after),
+        store.count_by_document("claims", after),
+        store.all_mention_texts(NAME_JOIN, NAME_SEPARATOR, after),
+    )
+    # counts only grow: the new key actors are among the old ones and those mentioned now
+    if base.limit == limit and base.last_rowid:
+        candidates = {a for a, _ in base.keys} | mentioned
+    else:
+        candidates = {a for layer in grown.mentions for a in layer}
+    # ranked and named as ``Store.most_mentioned`` does (a negative limit: SQL's no limit)
+    ranked = sorted(candidates, key=lambda a: (-grown.mentions_of(a), a))
+    ranked = ranked[:limit] if limit >= 0 else ranked
+    names = store.actor_names(ranked)
+    return ProfileState(
+        grown.documents,
+        grown.outlets,
+        grown.mentions,
+        tuple((a, names.get(a, a)) for a in ranked),
+        limit,
+        last,
+        base.count + len(rows),
+        store.document_at(last),
+    )
+
+
+def _grown(
+    state: ProfileState,
+    rows: Sequence[OutletRow],
+    kinds: Mapping[str, str],
+    events: Mapping[str, int],
+    claims: Mapping[str, int],
+    written: Mapping[str, str],
+) -> tuple[ProfileState, set[str]]:
+    """``state`` with the documents of ``rows`` (in ingest order) and their facts: kinds of
+    those that are not news articles, events and claims per document, their mentions as
+    ``Store.all_mention_texts`` gives them; and the actors they mention. The key actors are
+    left as they were."""
+    if not rows:
+        return state, set()
+    batch = {row.id: row for row in rows}
+    documents: dict[str, ProfiledDocument] = {}
+    added: dict[str, list[ProfiledDocument]] = {}
+    by_outlet: dict[str, Counter[str]] = {}  # "actor_id<NAME_JOIN>text" -> count, per outlet
+    for row in rows:
+        root = _root(row, batch, state)
+        outlet = root[0] or row.source or root[1]
+        doc = ProfiledDocument(
+            row.id, row.source, row.published, kinds.get(row.id, NEWS), events.get(row.id, 0),
+            claims.get(row.id, 0), row.duplicate_of, root, outlet,
+        )  # fmt: skip
+        documents[row.id] = doc
+        added.setdefault(outlet, []).append(doc)
+        if said := written.get(row.id):
+            by_outlet.setdefault(outlet, Counter()).update(said.split(NAME_SEPARATOR))
+    mentions: dict[str, int] = {}
+    outlets = {
+        name: _outlet_grown(state.outlet(name), docs, by_outlet.get(name), mentions)
+        for name, docs in added.items()
+    }
+    for actor, count in mentions.items():
+        mentions[actor] = state.mentions_of(actor) + count
+    grown = ProfileState(
+        _pushed(state.documents, documents, _joined),
+        _pushed(state.outlets, outlets, _joined),
+        _pushed(state.mentions, mentions, _joined),
+        state.keys,
+        state.limit,
+        state.last_rowid,
+        state.count,
+        state.last,
+    )
+    return grown, set(mentions)
+
+
+def _root(row: OutletRow, batch: Mapping[str, OutletRow], state: ProfileState) -> Root:
+    """Where ``row``'s copy chain ends, as ``claim_groups._outlets_of`` walks it: through
+    the documents of its batch, and at a document of the state, that one's root (a copy is
+    always of an earlier document, so an earlier document's root never changes)."""
+    node, seen = row, {row.id}
+    while node.duplicate_of and node.duplicate_of not in seen:
+        seen.add(node.duplicate_of)
+        parent = batch.get(node.duplicate_of)
+        if parent is None:
+            known = state.document(node.duplicate_of)
+            # an original that is not stored still names the outlet
+            return known.root if known is not None else (None, node.duplicate_of)
+        node = parent
+    return node.source, node.id
+
+
+def _outlet_grown(
+    old: OutletState | None,
+    docs: Sequence[ProfiledDocument],
+    written: Counter[str] | None,
+    mentions: dict[str, int],
+) -> OutletState:
+    """``old`` (None: a new outlet) with its new ``docs`` and their mentions (``written``:
+    "actor_id<NAME_JOIN>text" -> count, in order of first mention), each actor's added
+    mentions counted into ``mentions``. ``old`` is left as it was: what changes is copied."""
+    kinds = Counter(old.kinds) if old else Counter()
+    kinds.update(d.kind for d in docs)
+    dates = [d.published for d in docs if d.published]
+    if old and old.first_published:
+        dates += [old.first_published, old.last_published or old.first_published]
+    naming = dict(old.naming) if old else {}
+    copied: dict[str, dict[str, int]] = {}
+    for key, count in (written or {}).items():
+        actor, _, text = key.partition(NAME_JOIN)
+        names = copied.get(actor)
+        if names is None:
+            rank, before = naming.get(actor, (len(naming), {}))
+            names = copied[actor] = dict(before)
+            naming[actor] = (rank, names)
+        name = " ".join(text.split())
+        names[name] = names.get(name, 0) + count
+        mentions[actor] = mentions.get(actor, 0) + count
+    ids = tuple(d.id for d in docs)
+    return OutletState(
+        _pushed(old.documents, ids, _concatenated) if old else (ids,),
+        kinds,
+        min(dates, default=None),
+        max(dates, default=None),
+        (old.events if old else 0) + sum(d.events for d in docs),
+        (old.claims if old else 0) + sum(d.claims for d in docs),
+        naming,
+    )
+
+
+def _pushed(
+    layers: tuple[_Sized, ...], top: _Sized, join: Callable[[_Sized, _Sized], _Sized]
+) -> tuple[_Sized, ...]:
+    """``layers`` (oldest first) with ``top`` on them, the topmost then joined while the one
+    under is at most twice their size: each layer over twice the size of the one on it,
+    so there are O(log n) of them and an item is copied O(log n) times in all (a
+    persistent append-only store; ``layers`` is left as it was)."""
+    if not len(top):
+        return layers
+    stack = [*layers, top]
+    while len(stack) > 1 and len(stack[-2]) <= 2 * len(stack[-1]):
+        upper = stack.pop()
+        stack[-1] = join(stack[-1], upper)
+    return tuple(stack)
+
+
+def _joined(lower: dict[str, _V], upper: dict[str, _V]) -> dict[str, _V]:
+    return {**lower, **upper}
+
+
+def _concatenated(lower: tuple[str, ...], upper: tuple[str, ...]) -> tuple[str, ...]:
+    return lower + upper
+
+
+def _found(layers: Sequence[Mapping[str, _V]], key: str) -> _V | None:
+    for layer in reversed(layers):
+        if key in layer:
+            return layer[key]
+    return None
+
+
+def profiles_from(state: ProfileState, groups: Sequence[ClaimGroup] = ()) -> list[SourceProfile]:
+    """The profiles of a state (``profile_state``), most documents first; ``groups``: the
+    claim groups of the same documents (for the claims only one outlet makes). Exactly
+    ``profiles`` of the same documents, in O(outlets + documents): no document is read
+    again, only the outlets' ids are put in one tuple each."""
+    keys = dict(state.keys)
+    only = _exclusive(groups)
+    found = [
+        SourceProfile(
+            source=name,
+            kind=outlet.kinds.most_common(1)[0][0],
+            documents=outlet.document_ids(),
+            first_published=outlet.first_published,
+            last_published=outlet.last_published,
+            events=outlet.events,
+            claims=outlet.claims,
+            exclusive_claims=only[name],
+            naming=_key_naming(outlet.naming, keys),
+        )
+        for name, outlet in state.all_outlets().items()
+    ]
+    return sorted(found, key=lambda p: (-len(p.documents), p.source))
+
+
+def _key_naming(
+    naming: Mapping[str, tuple[int, Mapping[str, int]]], keys: Mapping[str, str]
+) -> dict[str, tuple[tuple[str, int], ...]]:
+    """``_named`` then sorted as ``_profile`` does, from an outlet's naming of every actor:
+    the key actors it mentions, in order of first mention, each with its names."""
+    present = sorted((naming[actor][0], actor) for actor in keys if actor in naming)
+    named: dict[str, Counter[str]] = {}
+    for _, actor in present:
+        named.setdefault(keys[actor], Counter()).update(naming[actor][1])
+    return {
+        actor: tuple(sorted(names.items(), key=lambda kv: (-kv[1], kv[0])))
+        for actor, names in named.items()
+    }
 
 
 def _exclusive(groups: Sequence[ClaimGroup]) -> Counter[str]:

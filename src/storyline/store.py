@@ -1021,11 +1021,15 @@ class Store:
         )
         return [OutletRow(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
 
-    def count_by_document(self, table: str) -> dict[str, int]:
-        """How many rows of ``table`` (events, claims, mentions) each document has."""
+    def count_by_document(self, table: str, after: int = 0) -> dict[str, int]:
+        """How many rows of ``table`` (events, claims, mentions) each document has (only the
+        documents stored after the one of rowid ``after`` when it is given)."""
         if table not in _PER_DOCUMENT:
             raise ValueError(f"no per-document count of {table}")
-        rows = self.conn.execute(f"SELECT document_id, COUNT(*) FROM {table} GROUP BY 1")
+        where, params = _stored_after(after)
+        rows = self.conn.execute(
+            f"SELECT document_id, COUNT(*) FROM {table} WHERE {where} GROUP BY 1", params
+        )
         return {r[0]: int(r[1]) for r in rows}
 
     def most_mentioned(self, limit: int) -> list[tuple[str, str]]:
@@ -1060,20 +1064,29 @@ class Store:
         )
         return [(r[0], r[1]) for r in rows]
 
-    def documents_with_removals(self, reasons: Sequence[str]) -> set[str]:
-        """Documents with a removed line for one of these reasons."""
+    def documents_with_removals(self, reasons: Sequence[str], after: int = 0) -> set[str]:
+        """Documents with a removed line for one of these reasons (only those stored after
+        the one of rowid ``after`` when it is given)."""
         marks = ", ".join("?" * len(reasons))
+        where, params = _stored_after(after)
         rows = self.conn.execute(
-            f"SELECT DISTINCT document_id FROM removals WHERE reason IN ({marks})", tuple(reasons)
+            f"SELECT DISTINCT document_id FROM removals WHERE reason IN ({marks}) AND {where}",
+            (*reasons, *params),
         )
         return {r[0] for r in rows}
 
     def removed_lines(
-        self, *, reason: str | None = None, containing: Sequence[str] = ()
+        self, *, reason: str | None = None, containing: Sequence[str] = (), after: int = 0
     ) -> list[tuple[str, str]]:
         """Removed lines as (document id, text): those removed for ``reason``, or those whose
-        ASCII-lowercased text contains one of the lowercase ``containing`` strings."""
-        clauses, params = ["reason = ?"] if reason else [], [reason] if reason else []
+        ASCII-lowercased text contains one of the lowercase ``containing`` strings (only
+        lines of documents stored after the one of rowid ``after`` when it is given)."""
+        clauses: list[str] = ["reason = ?"] if reason else []
+        params: list[object] = [reason] if reason else []
+        if after:
+            where, more = _stored_after(after)
+            clauses.append(where)
+            params += more
         if containing:
             clauses.append("(" + " OR ".join("instr(lower(text), ?) > 0" for _ in containing) + ")")
             params += list(containing)
@@ -1081,22 +1094,62 @@ class Store:
         rows = self.conn.execute(f"SELECT document_id, text FROM removals WHERE {where}", params)
         return [(r[0], r[1]) for r in rows]
 
-    def texts_with_phrases(self, phrases: Sequence[str]) -> list[tuple[str, str]]:
+    def texts_with_phrases(self, phrases: Sequence[str], after: int = 0) -> list[tuple[str, str]]:
         """(id, text) of the documents whose text holds one of the phrases as the full-text
         index reads them (words in a row, case, diacritics and word endings aside): every
         document where a phrase occurs, and some more. A phrase without any word would match
-        nothing there, so every document is given then."""
+        nothing there, so every document is given then. Only documents stored after the one
+        of rowid ``after`` when it is given (the index's rowids are the documents' own)."""
         if not phrases:
             return []
         if not all(any(c.isalnum() for c in p) for p in phrases):
-            return [(r[0], r[1]) for r in self.conn.execute("SELECT id, text FROM documents")]
+            rows = self.conn.execute("SELECT id, text FROM documents WHERE rowid > ?", (after,))
+            return [(r[0], r[1]) for r in rows]
         query = "text : (" + " OR ".join('"' + p.replace('"', '""') + '"' for p in phrases) + ")"
         rows = self.conn.execute(
             "SELECT d.id, d.text FROM documents_fts JOIN documents d "
-            "ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH ?",
-            (query,),
+            "ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH ? "
+            "AND documents_fts.rowid > ?",
+            (query, after),
         )
         return [(r[0], r[1]) for r in rows]
+
+    def all_mention_texts(self, join: str, separator: str, after: int = 0) -> dict[str, str]:
+        """``mention_texts`` of every actor: per document with mentions, all of them as one
+        string of "actor_id<join>text" items in order of mention, ``separator`` between them
+        (``join`` and ``separator`` in a text become spaces). Only the documents stored after
+        the one of rowid ``after`` when it is given: those are found by their rowids and
+        their mentions through the ``mentions_doc`` index; all of them are read in index
+        order instead (one pass, no sorting)."""
+        item = (
+            "group_concat(m.actor_id || ?1 || CASE WHEN instr(m.text, ?1) OR instr(m.text, ?2) "
+            "THEN replace(replace(m.text, ?1, ' '), ?2, ' ') ELSE m.text END, ?2)"
+        )
+        if after:
+            sql = (
+                f"SELECT d.id, {item} FROM documents d JOIN mentions m INDEXED BY mentions_doc "
+                "ON m.document_id = d.id WHERE d.rowid > ?3 GROUP BY d.rowid"
+            )
+            rows = self.conn.execute(sql, (join, separator, after))
+        else:
+            sql = f"SELECT m.document_id, {item} FROM mentions m INDEXED BY mentions_doc GROUP BY 1"
+            rows = self.conn.execute(sql, (join, separator))
+        return {r[0]: r[1] for r in rows}
+
+    def actor_names(self, actor_ids: Sequence[str]) -> dict[str, str]:
+        """Actor id -> name of these actors (those stored)."""
+        marks = ", ".join("?" * len(actor_ids))
+        rows = self.conn.execute(
+            f"SELECT id, name FROM actors WHERE id IN ({marks})", tuple(actor_ids)
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def document_at(self, rowid: int) -> tuple[str, str] | None:
+        """(id, content hash) of the document of this rowid, if there is one."""
+        row = self.conn.execute(
+            "SELECT id, content_hash FROM documents WHERE rowid = ?", (rowid,)
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
 
     def actor_pairs(self, actor_ids: Sequence[str], *, by: str) -> Counter[tuple[str, str]]:
         """How many sentences (``by="sentence"``) or events (``by="event"``) name each pair
@@ -1115,6 +1168,15 @@ class Store:
 _ID_CHUNK = 500
 # tables Store.count_by_document counts (its table name is one of these, never a request's)
 _PER_DOCUMENT = frozenset({"events", "claims", "mentions"})
+
+
+def _stored_after(after: int) -> tuple[str, tuple[int, ...]]:
+    """A condition on a table's ``document_id``: of a document stored after the one of rowid
+    ``after`` (found by the documents' rowids, then the table's index on its document);
+    always true for 0."""
+    if not after:
+        return "1", ()
+    return "document_id IN (SELECT id FROM documents WHERE rowid > ?)", (after,)
 
 
 def _event_order(item: StoredEvent) -> tuple[bool, str, str, int]:

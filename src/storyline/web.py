@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict  # pydantic reads only this one on Python < 3.12
 
-from . import __version__, views
+from . import __version__, sources, views
 from .errors import StoreError
 from .model import ClaimGroup, Document, Verdict
 from .settings import Settings
@@ -329,8 +329,10 @@ def claim_board(groups: Sequence[ClaimGroup]) -> tuple[ClaimGroup, ...]:
 
 
 def profiles(store: RequestStore) -> tuple[dict[str, Any], ...]:
-    """Source profiles (kind, period, events, claims, exclusive claims, naming) as JSON."""
-    return tuple(p.to_json() for p in views.source_profiles(store, claims_of(store)))
+    """Source profiles (kind, period, events, claims, exclusive claims, naming) as JSON, read
+    off the database state's profile state (``sources.profiles_from``)."""
+    state: sources.ProfileState = cached(store, "profile-state")
+    return tuple(p.to_json() for p in sources.profiles_from(state, claims_of(store)))
 
 
 # -- cached views ------------------------------------------------------------------------------
@@ -392,6 +394,11 @@ def _claims_view(store: RequestStore, _: Any) -> tuple[ClaimGroup, ...]:
     return claim_board(state.index.groups)
 
 
+def _profile_state_view(store: RequestStore, _: Any) -> sources.ProfileState:
+    # an earlier state's profile state is extended with the documents added since
+    return sources.profile_state(store, store.caches["corpus"].latest("profile-state"))
+
+
 def _profiles_view(store: RequestStore, _: Any) -> tuple[dict[str, Any], ...]:
     return profiles(store)
 
@@ -406,6 +413,7 @@ _VIEWS: dict[str, Callable[[RequestStore, Any], Any]] = {
     "overview": _overview_view,
     "claim-state": _claim_state_view,
     "claims": _claims_view,
+    "profile-state": _profile_state_view,
     "profiles": _profiles_view,
 }
 
