@@ -40,6 +40,7 @@ from typing import Any
 from storyline import pipeline, views
 from storyline.model import Document, RawDocument
 from storyline.settings import Settings
+from storyline.sources import profile_state
 from storyline.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,6 +109,7 @@ def _store_batch(store: Store, batch: list[Document], settings: Settings) -> int
 EXTENDED: dict[str, Callable[[Store, Any], Any]] = {
     "timeline keys": views.timeline_keys,
     "claim groups": views.claim_state,
+    "source profiles": profile_state,
 }
 NETWORK_NODES = 40  # the network page's default size
 

@@ -665,8 +665,8 @@ class Store:
         )
 
     def add_mentions(self, document_id: str, mentions: Sequence[Mention]) -> None:
-        """Write a document's mentions in text order (``mention_texts`` reads them in the
-        order they were written)."""
+        """Write a document's mentions in text order (``all_mention_texts`` reads them in
+        the order they were written)."""
         self.conn.executemany(
             "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?)",
             [
@@ -1043,27 +1043,6 @@ class Store:
         )
         return [(r[0], r[1]) for r in rows]
 
-    def mention_texts(
-        self, actor_ids: Sequence[str], join: str, separator: str
-    ) -> list[tuple[str, str]]:
-        """Per document (in id order) that mentions one of these actors, its mentions of
-        them as one string: "actor_id<join>text" items in order of mention, ``separator``
-        between them (one pass over the mentions in index order, no sorting). ``join`` and
-        ``separator`` in a text become spaces (pick characters ``str.split`` takes for
-        whitespace, such as U+001F and U+001E, and a name that collapses whitespace is
-        unchanged)."""
-        if not actor_ids:
-            return []
-        marks = ", ".join("?" * len(actor_ids))
-        rows = self.conn.execute(
-            "SELECT document_id, group_concat(actor_id || ?1 || CASE WHEN instr(text, ?1) "
-            "OR instr(text, ?2) THEN replace(replace(text, ?1, ' '), ?2, ' ') ELSE text END, "
-            f"?2) FROM mentions INDEXED BY mentions_doc WHERE actor_id IN ({marks}) "
-            "GROUP BY document_id",
-            (join, separator, *actor_ids),
-        )
-        return [(r[0], r[1]) for r in rows]
-
     def documents_with_removals(self, reasons: Sequence[str], after: int = 0) -> set[str]:
         """Documents with a removed line for one of these reasons (only those stored after
         the one of rowid ``after`` when it is given)."""
@@ -1115,7 +1094,7 @@ class Store:
         return [(r[0], r[1]) for r in rows]
 
     def all_mention_texts(self, join: str, separator: str, after: int = 0) -> dict[str, str]:
-        """``mention_texts`` of every actor: per document with mentions, all of them as one
+        """Per document with mentions, all of them as one
         string of "actor_id<join>text" items in order of mention, ``separator`` between them
         (``join`` and ``separator`` in a text become spaces). Only the documents stored after
         the one of rowid ``after`` when it is given: those are found by their rowids and
