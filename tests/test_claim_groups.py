@@ -203,7 +203,7 @@ def test_grouping_a_large_corpus_gives_what_comparing_every_cluster_gives() -> N
         if target is None:
             target = cg._Cluster(claim.kind, cg._subject_key(claim), words=item.words)
             plain.append(target)
-        target.items.append(item)
+        target.add(item)
     expected = [cg._group(c, vocab) for c in plain]
 
     grouped = group_claims(items)
@@ -352,3 +352,21 @@ def test_a_verdict_compares_distinct_values_and_gives_what_comparing_every_pair_
     assert {verdict for verdict, _ in seen} == verdicts
     reasons = {reason for verdict, reason in seen if verdict == "contested"}
     assert len(reasons) == 3, reasons
+
+
+def test_a_group_is_named_by_its_most_written_form_the_fuller_on_a_tie_then_the_first() -> None:
+    from storyline import claim_groups as cg
+
+    def plain(forms: list[str]) -> str:
+        return max(forms, key=lambda f: (forms.count(f), len(f), -forms.index(f)))
+
+    import random
+
+    rng = random.Random(5)
+    for _ in range(300):
+        forms = [rng.choice(["met", "first met", "meet", "talks", "held talks"]) for _ in range(rng.randint(1, 9))]  # fmt: skip
+        items = [
+            cg._Item(src(f"d{n}", "A"), Claim("date", "X", form, "2022", "s"), "A", frozenset())
+            for n, form in enumerate(forms)
+        ]
+        assert cg._most_common(cg._summary(items).predicates) == plain(forms), forms

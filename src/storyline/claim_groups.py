@@ -21,7 +21,6 @@ import functools
 import hashlib
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -70,12 +69,75 @@ class _Item:
         )
 
 
+# what makes two claims of a group behave alike in a verdict: value, polarity, time, and
+# whether that time is known (``_dated``)
+_Key = tuple[str, bool, str | None, bool]
+
+
+@dataclass
+class _Summary:
+    """What judging and naming a group read, kept up to date as claims join it, so that a
+    group judged again after an ingest is not read claim by claim."""
+
+    count: int = 0
+    # the first claim of each distinct value and time, in order
+    distinct: dict[_Key, _Item] = field(default_factory=dict)
+    outlets: set[str] = field(default_factory=set)
+    values: set[str] = field(default_factory=set)
+    # a form (subject, predicate) -> how often it is written, minus the place of its first use
+    subjects: dict[str, tuple[int, int]] = field(default_factory=dict)
+    predicates: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # what a disagreement lists: each outlet's value and time, by time and outlet, then order
+    described: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+
+    def copy(self) -> _Summary:
+        return _Summary(
+            self.count, dict(self.distinct), set(self.outlets), set(self.values),
+            dict(self.subjects), dict(self.predicates), dict(self.described),
+        )  # fmt: skip
+
+    def add(self, item: _Item) -> None:
+        claim, place = item.claim, self.count
+        self.count += 1
+        self.distinct.setdefault(_key(item), item)
+        self.outlets.add(item.outlet)
+        self.values.add(claim.value)
+        for forms, form in ((self.subjects, claim.subject), (self.predicates, claim.predicate)):
+            seen, first = forms.get(form, (0, -place))
+            forms[form] = (seen + 1, first)
+        self.described.setdefault(_describe(item), (claim.as_of or "", item.outlet, place))
+
+
+def _key(item: _Item) -> _Key:
+    return (item.claim.value, item.claim.polarity, item.claim.as_of, _dated(item))
+
+
+def _summary(items: Sequence[_Item]) -> _Summary:
+    summary = _Summary()
+    for item in items:
+        summary.add(item)
+    return summary
+
+
 @dataclass
 class _Cluster:
     kind: str
     subject: str
     items: list[_Item] = field(default_factory=list)
     words: frozenset[str] = frozenset()
+    summary: _Summary = field(default_factory=_Summary)
+    statements: list[Statement] = field(default_factory=list)
+
+    def add(self, item: _Item) -> None:
+        self.items.append(item)
+        self.summary.add(item)
+        self.statements.append(item.statement)
+
+    def copy(self) -> _Cluster:
+        return _Cluster(
+            self.kind, self.subject, list(self.items), self.words,
+            self.summary.copy(), list(self.statements),
+        )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- independence
@@ -153,7 +215,7 @@ def _joins(cluster: _Cluster, item: _Item, vocab: ClaimVocab) -> bool:
         _one_time(cluster.words, vocab) and _one_time(item.words, vocab)
     ):
         # repeated events ("met in 2022", "met in 2024") are separate facts
-        return any(_dates_agree(i.claim.value, claim.value) for i in cluster.items)
+        return any(_dates_agree(value, claim.value) for value in cluster.summary.values)
     if claim.kind == "relation" and claim.object and first.object:
         return claim.predicate.startswith("stance") or claim.object == first.object
     return True
@@ -254,30 +316,24 @@ def _time_explains(kind: str, items: Sequence[_Item], cumulative: bool) -> str |
     return None
 
 
-def _distinct(items: Sequence[_Item]) -> list[_Item]:
-    """One item per distinct value, polarity and time (known or not), the first of each in
-    order: all that the pair checks of a verdict read. Comparing these instead of every
-    pair of items keeps judging a group reported by thousands of documents cheap, and finds
-    the same first disagreement (a later item with the same key behaves as its first)."""
-    first: dict[tuple[str, bool, str | None, bool], _Item] = {}
-    for item in items:
-        first.setdefault(
-            (item.claim.value, item.claim.polarity, item.claim.as_of, _dated(item)), item
-        )
-    return list(first.values())
-
-
 def _verdict(kind: str, items: Sequence[_Item], cumulative: bool) -> tuple[Verdict, str]:
-    outlets = [i.outlet for i in items]
-    distinct = _distinct(items)
+    return _judge(kind, _summary(items), cumulative)
+
+
+def _judge(kind: str, summary: _Summary, cumulative: bool) -> tuple[Verdict, str]:
+    """The verdict on a group from its summary. The pair checks compare one claim per
+    distinct value and time, not every pair of claims: judging a group reported by
+    thousands of documents stays cheap, and finds the same first disagreement (a later
+    claim with the same value and time behaves as the first one)."""
+    distinct = list(summary.distinct.values())
+    outlets = sorted(summary.outlets)
     if not _conflicts(kind, distinct):
-        if len(set(outlets)) >= 2:
-            value = items[0].claim.value
+        if len(outlets) >= 2:
+            value = distinct[0].claim.value
             return "corroborated", f"{_names(outlets)} independently agree: {value}."
-        copies = f" ({len(items)} documents, one source)" if len(items) > 1 else ""
+        copies = f" ({summary.count} documents, one source)" if summary.count > 1 else ""
         return "single-source", f"Only {outlets[0]} reports this{copies}."
-    ordered = sorted(items, key=lambda i: (i.claim.as_of or "", i.outlet))
-    details = "; ".join(dict.fromkeys(_describe(i) for i in ordered))
+    details = "; ".join(sorted(summary.described, key=summary.described.__getitem__))
     reason = _time_explains(kind, distinct, cumulative)
     if reason is None:
         return "changed-over-time", f"The value changes with time: {details}."
@@ -291,22 +347,24 @@ def _cumulative(cluster: _Cluster, vocab: ClaimVocab) -> bool:
 # --------------------------------------------------------------------------- grouping
 
 
-def _most_common(values: Sequence[str]) -> str:
-    counts = Counter(values)
-    first = {v: -n for n, v in reversed(list(enumerate(values)))}
+def _most_common(forms: dict[str, tuple[int, int]]) -> str:
     # the most frequent form; on a tie the fuller one ("first met" over "met"), then the first
-    return max(counts, key=lambda v: (counts[v], len(v), first[v]))
+    return max(forms, key=lambda f: (forms[f][0], len(f), forms[f][1]))
 
 
 def _group(cluster: _Cluster, vocab: ClaimVocab) -> ClaimGroup:
-    items = cluster.items
-    verdict, explanation = _verdict(cluster.kind, items, _cumulative(cluster, vocab))
-    subject = _most_common([i.claim.subject for i in items])
-    predicate = _most_common([i.claim.predicate for i in items])
-    key = [cluster.kind, cluster.subject, *sorted(cluster.words), items[0].claim.value]
+    summary = cluster.summary
+    verdict, explanation = _judge(cluster.kind, summary, _cumulative(cluster, vocab))
+    key = [cluster.kind, cluster.subject, *sorted(cluster.words), cluster.items[0].claim.value]
     digest = hashlib.sha1("|".join(key).encode()).hexdigest()
-    statements = tuple(i.statement for i in items)
-    return ClaimGroup(f"g{digest[:12]}", subject, predicate, statements, verdict, explanation)
+    return ClaimGroup(
+        f"g{digest[:12]}",
+        _most_common(summary.subjects),
+        _most_common(summary.predicates),
+        tuple(cluster.statements),
+        verdict,
+        explanation,
+    )
 
 
 def group_claims(
@@ -345,8 +403,7 @@ class ClaimIndex:
         batch = {origin.document: origin for origin, _ in items}
         sources = {**batch, **self.sources}  # a document seen before keeps its record
         outlets = dict(self.outlets)
-        fresh = [s for d, s in sources.items() if d not in outlets]
-        outlets.update(_outlets_of(fresh, sources))
+        outlets.update(_outlets_of([s for d, s in batch.items() if d not in outlets], sources))
         clusters = list(self.clusters)
         by_subject = dict(self.by_subject)
         touched: set[int] = set()
@@ -360,12 +417,15 @@ class ClaimIndex:
                 clusters.append(_Cluster(claim.kind, subject[1], words=item.words))
                 by_subject[subject] = (*candidates, number)
             elif number not in touched:  # copy before changing: the old index keeps its own
-                old = clusters[number]
-                clusters[number] = _Cluster(old.kind, old.subject, list(old.items), old.words)
+                clusters[number] = clusters[number].copy()
             touched.add(number)
-            clusters[number].items.append(item)
+            clusters[number].add(item)
         judged = {number: _group(clusters[number], self.vocab) for number in touched}
-        groups = [judged.get(n) or self.groups[n] for n in range(len(clusters))]
+        known = len(self.groups)
+        groups = [*self.groups, *(judged[n] for n in range(known, len(clusters)))]
+        for number in touched:
+            if number < known:
+                groups[number] = judged[number]
         return ClaimIndex(self.vocab, tuple(clusters), tuple(groups), by_subject, sources, outlets)
 
 
