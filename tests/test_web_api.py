@@ -1074,3 +1074,79 @@ def test_timeline_keys_of_another_database_are_built_afresh(tmp_path: Path) -> N
 
 def _ids(slots: Iterable[views.TimelineSlot]) -> list[tuple[str | None, str, tuple[int, ...]]]:
     return [(s.date, s.type, s.event_ids) for s in slots]
+
+
+def _spread_documents(count: int, prefix: str, seed: int) -> list[tuple[Document, list[Event]]]:
+    """Documents whose events spread over three years, mostly at day precision, some by
+    month, in a few buckets: the buckets are cut into many segments (``views._segmented``),
+    and new reports land inside segments, in the gaps between them, and across two."""
+    rng = random.Random(seed)
+    russia, myanmar = ActorRef("Russia", "RUS", "GOV", "russia"), ActorRef("Myanmar", "MMR", "GOV", "myanmar")  # fmt: skip
+    made = []
+    for number in range(count):
+        doc_id = f"{prefix}{number:03d}"
+        document = Document(
+            id=doc_id, origin=doc_id, format="text", content_hash=doc_id, text="text",
+            source=rng.choice(["wire", "daily"]), published="2025-01-01",
+        )  # fmt: skip
+        events = []
+        for _ in range(rng.randint(1, 4)):
+            day = date(2022, 1, 1) + timedelta(days=rng.randrange(3 * 365))
+            when = day.isoformat() if rng.random() < 0.9 else day.isoformat()[:7]
+            sides = rng.choice([((russia,), (myanmar,)), ((myanmar,), (russia,))])
+            events.append(
+                Event(
+                    type=rng.choice(["AGREE", "CONSULT"]),
+                    actors=sides[0],
+                    recipients=sides[1],
+                    date=when,
+                    status="happened",
+                )
+            )
+        made.append((document, events))
+    return made
+
+
+def test_timeline_keys_extended_refold_only_the_segments_new_reports_reach(tmp_path: Path) -> None:
+    """A bucket spread over years is cut where no earlier report can reach; an ingest folds
+    again only the segments its reports reach (or bridge), and the keys are those built
+    afresh: the same segments, entries and timelines for every filter."""
+    spread_filters = [
+        views.EventFilter(),
+        views.EventFilter(type="agree"),
+        views.EventFilter(since="2023-03-10", until="2023-09"),
+        views.EventFilter(source="wire", since="2022-06"),
+        views.EventFilter(actor="myanmar", until="2024-02-15"),
+    ]
+    with Store(tmp_path / "kb.db") as store:
+        with store.transaction():
+            for document, events in _spread_documents(120, "d", seed=3):
+                store.insert_document(document)
+                store.add_events(document.id, events, [0.0] * len(events))
+        before = views.timeline_keys(store)
+        assert min(len(s.parts) for s in before.by_name.values()) > 20
+        for batch in range(3):
+            with store.transaction():
+                for document, events in _spread_documents(12, f"n{batch}", seed=batch + 40):
+                    store.insert_document(document)
+                    store.add_events(document.id, events, [0.0] * len(events))
+            extended = views.timeline_keys(store, before)
+            fresh = views.timeline_keys(store)
+
+            def shape(keys: views.TimelineKeys) -> dict[Any, list[Any]]:
+                return {
+                    name: [(p.dates, [s.event_ids for s in p.folded]) for p in segments.parts]
+                    for name, segments in keys.by_name.items()
+                }
+
+            assert shape(extended) == shape(fresh)
+            assert _ids(extended.everything) == _ids(fresh.everything)
+            for flt in spread_filters:
+                assert _ids(views.timeline_index(store, flt, extended)) == _ids(
+                    views.timeline_index(store, flt, fresh)
+                )
+            # in every bucket, most segments are the earlier state's own, not folded again
+            for name, segments in before.by_name.items():
+                kept = set(map(id, segments.parts)) & set(map(id, extended.by_name[name].parts))
+                assert len(segments.parts) // 2 < len(kept) < len(segments.parts)
+            before = extended

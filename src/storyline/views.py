@@ -298,7 +298,7 @@ def timeline_keys(store: Store, previous: TimelineKeys | None = None) -> Timelin
             return _extended(previous, added, last)
     keys, parties = _group_keys(store.event_keys(where, params))
     dated, undated = _by_bucket(keys)
-    buckets = {name: _bucket(members) for name, members in dated.items()}
+    buckets = {name: _segments(_segmented(members)) for name, members in dated.items()}
     loose = {name: _undated(members) for name, members in undated.items()}
     return _assembled(buckets, loose, parties, last, len(keys), None)
 
@@ -309,58 +309,51 @@ def _undated(members: Sequence[Member]) -> _Undated:
 
 
 def _extended(previous: TimelineKeys, added: Sequence[EventKey], last: int) -> TimelineKeys:
-    """``previous`` with the ``added`` events: their buckets folded again (old and new
-    reports merged in event order), every other bucket kept as it was."""
+    """``previous`` with the ``added`` events: in each bucket they fall in, only the
+    segments within reach of a new report folded again (with the new reports, in event
+    order); every other segment and bucket kept as it was."""
     keys, parties = _group_keys(added, previous.known)
     dated, undated = _by_bucket(keys)
     buckets = dict(previous.by_name)
+    stale: list[TimelineSlot] = []
+    fresh: list[TimelineSlot] = []
     for name, members in dated.items():
-        old = buckets.get(name)
-        merged = sorted([*(old.keys if old else ()), *members], key=lambda m: m[0])
-        buckets[name] = _bucket(merged)
+        found = buckets.get(name, _Segments((), (), (), ()))
+        buckets[name], gone, made = found.spliced(sorted(members, key=lambda m: m[0]))
+        stale += [slot for part in gone for slot in part.folded]
+        fresh += [slot for part in made for slot in part.folded]
     loose = dict(previous.loose_by_name)
+    undated_fresh: list[TimelineSlot] = []
     for name, members in undated.items():
-        found = loose.get(name)
-        loose[name] = _undated([*(found.keys if found else ()), *members])
-    touched = {*dated, *undated}
-    return _assembled(
-        buckets, loose, parties, last, previous.count + len(keys), (previous, touched)
-    )
+        if (was := loose.get(name)) is not None:
+            stale.append(was.slot)
+        loose[name] = _undated([*(was.keys if was else ()), *members])
+        undated_fresh.append(loose[name].slot)
+    gone_ids = {id(slot) for slot in stale}
+    kept = [s for s in previous.everything if id(s) not in gone_ids]
+    everything = _merged(kept, _ordered(fresh, undated_fresh))
+    return _assembled(buckets, loose, parties, last, previous.count + len(keys), everything)
 
 
 def _assembled(
-    buckets: dict[BucketName, _Bucket],
+    buckets: dict[BucketName, _Segments],
     loose: dict[BucketName, _Undated],
     parties: dict[str, _Parties],
     last: int,
     count: int,
-    since: tuple[TimelineKeys, set[BucketName]] | None,
+    everything: list[TimelineSlot] | None,
 ) -> TimelineKeys:
-    """The keys from their buckets; ``everything`` (the default filter's timeline) merged
-    from ``since``'s (an earlier state, and the buckets changed since) when given."""
+    """The keys from their buckets; ``everything`` (the default filter's timeline) folded
+    from them unless given (merged from an earlier state's by ``_extended``)."""
     numbered = sorted(parties.values(), key=lambda p: p.number)
     names = sorted({n for p in numbered for n in p.names})
-    if since is None:
+    parts = [part for segments in buckets.values() for part in segments.parts]
+    if everything is None:
         everything = _ordered(
-            [s for b in buckets.values() for s in b.folded], [u.slot for u in loose.values()]
+            [s for part in parts for s in part.folded], [u.slot for u in loose.values()]
         )
-    else:
-        previous, touched = since
-        stale = {
-            id(slot)
-            for name in touched
-            for holder in (previous.by_name.get(name), previous.loose_by_name.get(name))
-            if holder is not None
-            for slot in (holder.folded if isinstance(holder, _Bucket) else (holder.slot,))
-        }
-        kept = [s for s in previous.everything if id(s) not in stale]
-        fresh = _ordered(
-            [s for name in touched if name in buckets for s in buckets[name].folded],
-            [loose[name].slot for name in touched if name in loose],
-        )
-        everything = _merged(kept, fresh)
     return TimelineKeys(
-        tuple(buckets.values()),
+        tuple(parts),
         tuple(loose.values()),
         tuple(numbered),
         tuple(names),
@@ -424,7 +417,8 @@ Member = tuple[Order, GroupKey]  # a report's place in event order, and its key
 
 @dataclass(frozen=True)
 class _Bucket:
-    """The dated reports of one type between the same parties, folded once for all filters.
+    """Dated reports of one type between the same parties (a segment of their bucket: see
+    ``_segmented``), folded once for all filters.
 
     ``clean[i]``: no entry of the fold has reports both before ``i`` and from ``i`` on, so
     the fold of the reports from ``i`` on is the fold's entries starting there."""
@@ -437,6 +431,68 @@ class _Bucket:
     starts: tuple[int, ...]  # each entry's first report (ascending)
     clean: bytes
     parties: tuple[int, ...]  # the distinct parties among the keys (numbers)
+    reach: str = ""  # the latest date a report close to one of these can carry
+
+
+def _segmented(members: Sequence[Member]) -> list[_Bucket]:
+    """A bucket's reports (in event order) cut where no earlier report can reach: no entry
+    of any fold (of all the reports, a date range, a filter's choice) spans such a cut (an
+    entry reaches no further than its furthest report), so each segment folds alone."""
+    parts: list[_Bucket] = []
+    start, reach = 0, ""
+    for i, (_, key) in enumerate(members):
+        if i and key.date > reach:
+            parts.append(_bucket(members[start:i]))
+            start = i
+        reach = max(reach, _reach(key.date, key.day))
+    return [*parts, _bucket(members[start:])]
+
+
+@dataclass(frozen=True)
+class _Segments:
+    """One bucket as its segments, in date order, with each one's first report (event
+    order), first date and furthest reach (both ascending: segments do not overlap)."""
+
+    parts: tuple[_Bucket, ...]
+    firsts: tuple[Order, ...]
+    lows: tuple[str, ...]
+    reaches: tuple[str, ...]
+
+    def spliced(self, members: Sequence[Member]) -> tuple[_Segments, list[_Bucket], list[_Bucket]]:
+        """These segments with new reports (in event order): the segments a new report
+        can reach or be reached from are cut again with them. Returns the new segments,
+        the ones dropped and the ones made."""
+        hit: set[int] = set()
+        for _, key in members:
+            low = bisect_left(self.reaches, key.date)
+            high = bisect_right(self.lows, _reach(key.date, key.day))
+            hit.update(range(low, high))
+        gone = sorted(hit)
+        pool = sorted(
+            [*members, *(m for n in gone for m in self.parts[n].keys)], key=lambda m: m[0]
+        )
+        made = _segmented(pool)
+        parts, firsts = list(self.parts), list(self.firsts)
+        lows, reaches = list(self.lows), list(self.reaches)
+        for n in reversed(gone):
+            del parts[n], firsts[n], lows[n], reaches[n]
+        for part in made:
+            at = bisect_left(firsts, part.keys[0][0])
+            parts.insert(at, part)
+            firsts.insert(at, part.keys[0][0])
+            lows.insert(at, part.dates[0])
+            reaches.insert(at, part.reach)
+        grown = _Segments(tuple(parts), tuple(firsts), tuple(lows), tuple(reaches))
+        return grown, [self.parts[n] for n in gone], made
+
+
+def _segments(parts: Sequence[_Bucket]) -> _Segments:
+    return _Segments(
+        tuple(parts),
+        tuple(p.keys[0][0] for p in parts),
+        tuple(p.dates[0] for p in parts),
+        tuple(p.reach for p in parts),
+    )
 
 
 @dataclass(frozen=True)
@@ -466,7 +522,7 @@ class TimelineKeys:
     last_id: int = 0
     count: int = 0
     known: dict[str, _Parties] = field(default_factory=dict)
-    by_name: dict[BucketName, _Bucket] = field(default_factory=dict)
+    by_name: dict[BucketName, _Segments] = field(default_factory=dict)
     loose_by_name: dict[BucketName, _Undated] = field(default_factory=dict)
 
 
@@ -563,6 +619,7 @@ def _bucket(members: Sequence[Member]) -> _Bucket:
         starts=tuple(reports[0] for reports in positions),
         clean=bytes(clean),
         parties=_numbers(members),
+        reach=max(_reach(key.date, key.day) for _, key in members),
     )
 
 
