@@ -18,7 +18,7 @@ addition (what the app does after an ingest), and the reads of the corpus totals
 triggers keep (actor list, network pairs, outlet table, period).
 
 Usage: python benchmarks/bench_incremental.py [--sizes 1000 10000] [--add 100] [--shared-line]
-       [--views]
+       [--views] [--per-day N]
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,14 @@ def templates(texts: list[str], settings: Settings) -> list[Document]:
     return [d for d in pipeline.process(raws, settings) if isinstance(d, Document)]
 
 
-def synthetic(number: int, pool: list[str], models: list[Document], shared_line: bool) -> Document:
+def synthetic(
+    number: int, pool: list[str], models: list[Document], shared_line: bool, per_day: int = 0
+) -> Document:
+    """Article ``number``: random sentences carrying the records of one analysed article.
+    ``per_day``: that many articles a day, each article's day-precision dates (publication,
+    events, claims) moved by its day, so that a corpus spreads over time as a real one
+    does and later articles report later events; 0 keeps the articles' own dates (every
+    article repeats one of a few stories: the worst case for the timeline and claims)."""
     rng = random.Random(number)
     paragraphs = [" ".join(rng.sample(pool, 2)) for _ in range(PARAGRAPHS)]
     if shared_line:
@@ -82,8 +90,27 @@ def synthetic(number: int, pool: list[str], models: list[Document], shared_line:
     text = "\n".join(paragraphs)
     digest = hashlib.sha256(text.encode()).hexdigest()
     model = models[number % len(models)]
+    if per_day:
+        model = _moved(model, number // per_day)
     return replace(
         model, id=f"s{number}", origin=f"synthetic#{number}", content_hash=digest, text=text
+    )
+
+
+def _moved(doc: Document, days: int) -> Document:
+    def move(value: str | None) -> str | None:
+        if value is None or len(value) != len("YYYY-MM-DD"):
+            return value
+        try:
+            return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+        except ValueError:
+            return value
+
+    return replace(
+        doc,
+        published=move(doc.published),
+        events=tuple(replace(e, date=move(e.date)) for e in doc.events),
+        claims=tuple(replace(c, as_of=move(c.as_of)) for c in doc.claims),
     )
 
 
@@ -161,6 +188,9 @@ def main() -> int:
     parser.add_argument("--add", type=int, default=100)
     parser.add_argument("--shared-line", action="store_true")
     parser.add_argument("--views", action="store_true", help="also time the corpus views")
+    parser.add_argument(
+        "--per-day", type=int, default=0, help="articles a day: spread the corpus over time"
+    )
     args = parser.parse_args()
     settings = Settings()
     texts = corpus_texts()
@@ -175,11 +205,16 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "kb.db") as store:
             start = time.perf_counter()
             store_all(
-                store, (synthetic(n, pool, models, args.shared_line) for n in range(size)), settings
+                store,
+                (synthetic(n, pool, models, args.shared_line, args.per_day) for n in range(size)),
+                settings,
             )
             built = time.perf_counter() - start
             before = states(store) if args.views else {}
-            new = (synthetic(size + n, pool, models, args.shared_line) for n in range(args.add))
+            new = (
+                synthetic(size + n, pool, models, args.shared_line, args.per_day)
+                for n in range(args.add)
+            )
             start = time.perf_counter()
             store_all(store, new, settings)
             timings[size] = time.perf_counter() - start
