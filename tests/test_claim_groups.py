@@ -88,6 +88,26 @@ def test_a_count_that_falls_later_is_contested_for_a_cumulative_predicate() -> N
     assert "lower" in group.explanation
 
 
+def test_a_count_that_rises_over_time_changed_even_when_a_value_is_repeated() -> None:
+    (group,) = group_claims(
+        [
+            (src("d1", "A"), toll("150", "2024-05-08")),
+            (src("d2", "B"), toll("300", "2024-05-11")),
+            (src("d3", "C"), toll("150", "2024-05-06")),
+        ]
+    )
+    assert group.verdict == "changed-over-time"
+    # a value given before and after a lower one: the later count is lower
+    (group,) = group_claims(
+        [
+            (src("d1", "A"), toll("150", "2024-05-08")),
+            (src("d2", "B"), toll("300", "2024-05-11")),
+            (src("d3", "C"), toll("150", "2024-05-14")),
+        ]
+    )
+    assert group.verdict == "contested" and "lower" in group.explanation
+
+
 def test_counts_with_estimated_dates_are_contested_with_the_reason() -> None:
     (group,) = group_claims(
         [
@@ -282,7 +302,9 @@ def test_claim_groups_of_another_database_are_built_afresh(tmp_path: Path) -> No
 
 
 def _verdict_of_every_pair(kind: str, items: list[Any], cumulative: bool) -> tuple[str, str]:
-    """The verdict rule as first written: every pair of items compared (the oracle)."""
+    """The verdict rule as docs/claims.md states it, every pair of claims compared (the
+    oracle): no known time for some disagreeing claim, else disagreement at the same time,
+    else a cumulative count that falls."""
     from storyline import claim_groups as cg
 
     pairs = [(a, b) for n, a in enumerate(items) for b in items[n + 1 :]
@@ -299,13 +321,10 @@ def _verdict_of_every_pair(kind: str, items: list[Any], cumulative: bool) -> tup
     ordered = sorted(items, key=lambda i: (i.claim.as_of or "", i.outlet))
     details = "; ".join(dict.fromkeys(cg._describe(i) for i in ordered))
     reason = None
-    for a, b in pairs:
-        if not (cg._dated(a) and cg._dated(b)):
-            reason = "their dates are unknown or estimated, so time cannot explain the difference"
-        elif cg._dates_agree(a.claim.as_of or "", b.claim.as_of or ""):
-            reason = "they disagree for the same time"
-        if reason:
-            break
+    if any(not (cg._dated(a) and cg._dated(b)) for a, b in pairs):
+        reason = "their dates are unknown or estimated, so time cannot explain the difference"
+    elif any(cg._dates_agree(a.claim.as_of or "", b.claim.as_of or "") for a, b in pairs):
+        reason = "they disagree for the same time"
     if reason is None and cumulative and kind == "quantity":
         for a, b in pairs:
             early, late = sorted((a, b), key=lambda i: i.claim.as_of or "")
@@ -319,7 +338,7 @@ def _verdict_of_every_pair(kind: str, items: list[Any], cumulative: bool) -> tup
 
 
 def test_a_verdict_compares_distinct_values_and_gives_what_comparing_every_pair_gives() -> None:
-    """Judging compares one statement per distinct value and time, not every pair of
+    """Judging compares the distinct values (with their times), not every pair of
     statements: on generated groups (values that agree, conflict or overlap as ranges; known,
     unknown and estimated dates) the verdict and its explanation are those of every pair."""
     import random
@@ -347,9 +366,13 @@ def test_a_verdict_compares_distinct_values_and_gives_what_comparing_every_pair_
         expected = _verdict_of_every_pair(kind, items, cumulative)
         assert cg._verdict(kind, items, cumulative) == expected, number
         seen.add((expected[0], expected[1].split(":")[0].split(" and ")[-1]))
+        if cumulative and kind == "quantity":
+            seen.add(("cumulative", expected[0]))
     # every verdict and every reason for a contest came up
     verdicts = {"corroborated", "single-source", "changed-over-time", "contested"}
-    assert {verdict for verdict, _ in seen} == verdicts
+    assert {verdict for verdict, _ in seen if verdict != "cumulative"} == verdicts
+    # a cumulative count that rises over time, and one that falls
+    assert {("cumulative", "changed-over-time"), ("cumulative", "contested")} <= seen
     reasons = {reason for verdict, reason in seen if verdict == "contested"}
     assert len(reasons) == 3, reasons
 

@@ -69,9 +69,35 @@ class _Item:
         )
 
 
-# what makes two claims of a group behave alike in a verdict: value, polarity, time, and
-# whether that time is known (``_dated``)
-_Key = tuple[str, bool, str | None, bool]
+@dataclass
+class _Value:
+    """One value a group's claims give (with its polarity): a claim giving it, whether some
+    claim gives it without a known time, the known times it is given for, and every prefix
+    of those (``_dates_agree`` is a prefix test)."""
+
+    claim: Claim
+    undated: bool = False
+    times: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+
+    def copy(self) -> _Value:
+        return _Value(self.claim, self.undated, set(self.times), set(self.prefixes))
+
+    def add(self, item: _Item) -> None:
+        if not _dated(item):
+            self.undated = True
+            return
+        when = item.claim.as_of or ""
+        if when not in self.times:
+            self.times.add(when)
+            self.prefixes.update(when[:n] for n in range(1, len(when) + 1))
+
+    def agrees_in_time(self, other: _Value) -> bool:
+        """Some time of one refines a time of the other (``_dates_agree``)."""
+        return any(
+            t in other.prefixes or any(t[:n] in other.times for n in range(1, len(t)))
+            for t in self.times
+        )
 
 
 @dataclass
@@ -80,36 +106,44 @@ class _Summary:
     group judged again after an ingest is not read claim by claim."""
 
     count: int = 0
-    # the first claim of each distinct value and time, in order
-    distinct: dict[_Key, _Item] = field(default_factory=dict)
+    first_value: str = ""
+    # the values given (with polarity), in order of first use: what disagreement reads
+    values: dict[tuple[str, bool], _Value] = field(default_factory=dict)
     outlets: set[str] = field(default_factory=set)
-    values: set[str] = field(default_factory=set)
     # a form (subject, predicate) -> how often it is written, minus the place of its first use
     subjects: dict[str, tuple[int, int]] = field(default_factory=dict)
     predicates: dict[str, tuple[int, int]] = field(default_factory=dict)
     # what a disagreement lists: each outlet's value and time, by time and outlet, then order
     described: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    _copied: set[tuple[str, bool]] = field(default_factory=set)  # values this copy owns
 
     def copy(self) -> _Summary:
+        """A copy that later ``add`` calls change without changing this one (a value is
+        copied the first time the copy changes it)."""
         return _Summary(
-            self.count, dict(self.distinct), set(self.outlets), set(self.values),
-            dict(self.subjects), dict(self.predicates), dict(self.described),
+            self.count, self.first_value, dict(self.values), set(self.outlets),
+            dict(self.subjects), dict(self.predicates), dict(self.described), set(),
         )  # fmt: skip
 
     def add(self, item: _Item) -> None:
         claim, place = item.claim, self.count
+        if not self.count:
+            self.first_value = claim.value
         self.count += 1
-        self.distinct.setdefault(_key(item), item)
+        key = (claim.value, claim.polarity)
+        value = self.values.get(key)
+        if value is None:
+            value = self.values[key] = _Value(claim)
+            self._copied.add(key)
+        elif key not in self._copied:
+            value = self.values[key] = value.copy()
+            self._copied.add(key)
+        value.add(item)
         self.outlets.add(item.outlet)
-        self.values.add(claim.value)
         for forms, form in ((self.subjects, claim.subject), (self.predicates, claim.predicate)):
             seen, first = forms.get(form, (0, -place))
             forms[form] = (seen + 1, first)
         self.described.setdefault(_describe(item), (claim.as_of or "", item.outlet, place))
-
-
-def _key(item: _Item) -> _Key:
-    return (item.claim.value, item.claim.polarity, item.claim.as_of, _dated(item))
 
 
 def _summary(items: Sequence[_Item]) -> _Summary:
@@ -215,7 +249,7 @@ def _joins(cluster: _Cluster, item: _Item, vocab: ClaimVocab) -> bool:
         _one_time(cluster.words, vocab) and _one_time(item.words, vocab)
     ):
         # repeated events ("met in 2022", "met in 2024") are separate facts
-        return any(_dates_agree(value, claim.value) for value in cluster.summary.values)
+        return any(_dates_agree(value, claim.value) for value, _ in cluster.summary.values)
     if claim.kind == "relation" and claim.object and first.object:
         return claim.predicate.startswith("stance") or claim.object == first.object
     return True
@@ -290,29 +324,31 @@ def _names(outlets: Sequence[str]) -> str:
     return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " and " + unique[-1]
 
 
-def _conflicts(kind: str, items: Sequence[_Item]) -> list[tuple[_Item, _Item]]:
+def _conflicts(kind: str, values: Sequence[_Value]) -> list[tuple[_Value, _Value]]:
     return [
         (a, b)
-        for n, a in enumerate(items)
-        for b in items[n + 1 :]
+        for n, a in enumerate(values)
+        for b in values[n + 1 :]
         if not values_agree(kind, a.claim, b.claim)
     ]
 
 
-def _time_explains(kind: str, items: Sequence[_Item], cumulative: bool) -> str | None:
-    """None when time explains every difference, else the reason it does not."""
-    pairs = _conflicts(kind, items)
-    for a, b in pairs:
-        if not (_dated(a) and _dated(b)):
-            return "their dates are unknown or estimated, so time cannot explain the difference"
-        if _dates_agree(a.claim.as_of or "", b.claim.as_of or ""):
-            return "they disagree for the same time"
+def _time_explains(
+    kind: str, pairs: Sequence[tuple[_Value, _Value]], cumulative: bool
+) -> str | None:
+    """None when time explains every difference between the disagreeing values, else the
+    reason it does not (checked in this order)."""
+    if any(a.undated or b.undated for a, b in pairs):
+        return "their dates are unknown or estimated, so time cannot explain the difference"
+    if any(a.agrees_in_time(b) for a, b in pairs):
+        return "they disagree for the same time"
     if cumulative and kind == "quantity":
         for a, b in pairs:
-            early, late = sorted((a, b), key=lambda i: i.claim.as_of or "")
-            low, high = value_range(early.claim.value), value_range(late.claim.value)
-            if low and high and high[1] < low[0]:
-                return "a later count is lower than an earlier one"
+            for early, late in ((a, b), (b, a)):
+                low, high = value_range(early.claim.value), value_range(late.claim.value)
+                later = min(early.times) < max(late.times)
+                if later and low and high and high[1] < low[0]:
+                    return "a later count is lower than an earlier one"
     return None
 
 
@@ -321,20 +357,18 @@ def _verdict(kind: str, items: Sequence[_Item], cumulative: bool) -> tuple[Verdi
 
 
 def _judge(kind: str, summary: _Summary, cumulative: bool) -> tuple[Verdict, str]:
-    """The verdict on a group from its summary. The pair checks compare one claim per
-    distinct value and time, not every pair of claims: judging a group reported by
-    thousands of documents stays cheap, and finds the same first disagreement (a later
-    claim with the same value and time behaves as the first one)."""
-    distinct = list(summary.distinct.values())
+    """The verdict on a group from its summary: values are compared with each other (a
+    few), not claims (a group reported by thousands of documents stays cheap to judge)."""
+    pairs = _conflicts(kind, list(summary.values.values()))
     outlets = sorted(summary.outlets)
-    if not _conflicts(kind, distinct):
+    if not pairs:
         if len(outlets) >= 2:
-            value = distinct[0].claim.value
+            value = summary.first_value
             return "corroborated", f"{_names(outlets)} independently agree: {value}."
         copies = f" ({summary.count} documents, one source)" if summary.count > 1 else ""
         return "single-source", f"Only {outlets[0]} reports this{copies}."
     details = "; ".join(sorted(summary.described, key=summary.described.__getitem__))
-    reason = _time_explains(kind, distinct, cumulative)
+    reason = _time_explains(kind, pairs, cumulative)
     if reason is None:
         return "changed-over-time", f"The value changes with time: {details}."
     return "contested", f"Sources disagree and {reason}: {details}."
