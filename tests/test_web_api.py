@@ -1076,10 +1076,14 @@ def _ids(slots: Iterable[views.TimelineSlot]) -> list[tuple[str | None, str, tup
     return [(s.date, s.type, s.event_ids) for s in slots]
 
 
-def _spread_documents(count: int, prefix: str, seed: int) -> list[tuple[Document, list[Event]]]:
-    """Documents whose events spread over three years, mostly at day precision, some by
-    month, in a few buckets: the buckets are cut into many segments (``views._segmented``),
-    and new reports land inside segments, in the gaps between them, and across two."""
+def _spread_documents(
+    count: int, prefix: str, seed: int, days: tuple[int, int] = (0, 3 * 365)
+) -> list[tuple[Document, list[Event]]]:
+    """Documents whose events spread over ``days`` from 2022-01-01 (three years), mostly at
+    day precision, some by month, in a few buckets: over three years the buckets are cut
+    into many segments (``views._segmented``), and new reports land inside segments, in the
+    gaps between them, and across two; over a few months, reports every day or two keep a
+    bucket one segment."""
     rng = random.Random(seed)
     russia, myanmar = ActorRef("Russia", "RUS", "GOV", "russia"), ActorRef("Myanmar", "MMR", "GOV", "myanmar")  # fmt: skip
     made = []
@@ -1091,7 +1095,7 @@ def _spread_documents(count: int, prefix: str, seed: int) -> list[tuple[Document
         )  # fmt: skip
         events = []
         for _ in range(rng.randint(1, 4)):
-            day = date(2022, 1, 1) + timedelta(days=rng.randrange(3 * 365))
+            day = date(2022, 1, 1) + timedelta(days=rng.randrange(*days))
             when = day.isoformat() if rng.random() < 0.9 else day.isoformat()[:7]
             sides = rng.choice([((russia,), (myanmar,)), ((myanmar,), (russia,))])
             events.append(
@@ -1149,4 +1153,44 @@ def test_timeline_keys_extended_refold_only_the_segments_new_reports_reach(tmp_p
             for name, segments in before.by_name.items():
                 kept = set(map(id, segments.parts)) & set(map(id, extended.by_name[name].parts))
                 assert len(segments.parts) // 2 < len(kept) < len(segments.parts)
+            before = extended
+
+
+def test_timeline_keys_extended_with_the_latest_reports_fold_again_only_the_last_days(
+    tmp_path: Path,
+) -> None:
+    """A bucket reported every day or two is one segment; reports of the latest days fold
+    again only the bucket's last days (``views._grown``), one in the middle from there on:
+    the keys are those built afresh, and most entries are the earlier state's own."""
+    with Store(tmp_path / "kb.db") as store:
+        with store.transaction():
+            for document, events in _spread_documents(200, "d", seed=8, days=(0, 120)):
+                store.insert_document(document)
+                store.add_events(document.id, events, [0.0] * len(events))
+        before = views.timeline_keys(store)
+        assert max(len(s.parts) for s in before.by_name.values()) <= 2
+        for batch, days in enumerate([(115, 120), (116, 125), (60, 61), (110, 120)]):
+            with store.transaction():
+                for document, events in _spread_documents(5, f"n{batch}", batch + 60, days):
+                    store.insert_document(document)
+                    store.add_events(document.id, events, [0.0] * len(events))
+            extended = views.timeline_keys(store, before)
+            fresh = views.timeline_keys(store)
+            for name, segments in fresh.by_name.items():
+                grown = extended.by_name[name]
+                assert [p.keys for p in grown.parts] == [p.keys for p in segments.parts]
+                for mine, theirs in zip(grown.parts, segments.parts, strict=True):
+                    assert (mine.folded, mine.members, mine.starts) == (
+                        theirs.folded, theirs.members, theirs.starts
+                    )  # fmt: skip
+                    assert (mine.clean, mine.furthest, mine.parties, mine.reach) == (
+                        theirs.clean, theirs.furthest, theirs.parties, theirs.reach
+                    )  # fmt: skip
+            assert _ids(extended.everything) == _ids(fresh.everything)
+            for flt in [views.EventFilter(since="2022-05"), views.EventFilter(source="wire")]:
+                assert _ids(views.timeline_index(store, flt, extended)) == _ids(
+                    views.timeline_index(store, flt, fresh)
+                )
+            shared = {id(s) for s in before.everything} & {id(s) for s in extended.everything}
+            assert len(shared) > len(before.everything) * (0.3 if days[0] == 60 else 0.6)
             before = extended

@@ -432,6 +432,7 @@ class _Bucket:
     clean: bytes
     parties: tuple[int, ...]  # the distinct parties among the keys (numbers)
     reach: str = ""  # the latest date a report close to one of these can carry
+    furthest: tuple[str, ...] = ()  # per report, the furthest reach up to it (ascending)
 
 
 def _segmented(members: Sequence[Member]) -> list[_Bucket]:
@@ -463,15 +464,20 @@ class _Segments:
         can reach or be reached from are cut again with them. Returns the new segments,
         the ones dropped and the ones made."""
         hit: set[int] = set()
+        alone = False  # some new report reaches no segment
         for _, key in members:
             low = bisect_left(self.reaches, key.date)
             high = bisect_right(self.lows, _reach(key.date, key.day))
             hit.update(range(low, high))
+            alone = alone or low >= high
         gone = sorted(hit)
-        pool = sorted(
-            [*members, *(m for n in gone for m in self.parts[n].keys)], key=lambda m: m[0]
-        )
-        made = _segmented(pool)
+        if len(gone) == 1 and not alone:  # all within one segment's reach: it stays one
+            made = [_grown(self.parts[gone[0]], members)]
+        else:
+            pool = sorted(
+                [*members, *(m for n in gone for m in self.parts[n].keys)], key=lambda m: m[0]
+            )
+            made = _segmented(pool)
         parts, firsts = list(self.parts), list(self.firsts)
         lows, reaches = list(self.lows), list(self.reaches)
         for n in reversed(gone):
@@ -620,6 +626,45 @@ def _bucket(members: Sequence[Member]) -> _Bucket:
         clean=bytes(clean),
         parties=_numbers(members),
         reach=max(_reach(key.date, key.day) for _, key in members),
+        furthest=_furthest(members, ""),
+    )
+
+
+def _furthest(members: Sequence[Member], reach: str) -> tuple[str, ...]:
+    """For each report, the furthest reach of it and every report before it (``reach``:
+    that of the reports before these)."""
+    out = []
+    for _, key in members:
+        reach = max(reach, _reach(key.date, key.day))
+        out.append(reach)
+    return tuple(out)
+
+
+def _grown(bucket: _Bucket, members: Sequence[Member]) -> _Bucket:
+    """``bucket`` with new reports (in event order) folded in, folding again only from the
+    last report ``c`` before them where no entry of the fold spans (``clean``) and that no
+    report before can reach a new one from: the entries before ``c`` are what they were (no
+    new report can join them, and no report from ``c`` on joined them), the rest is the
+    fold of the reports from ``c`` on. New reports of the latest days fold again only the
+    last days' reports, however long the bucket."""
+    keys = bucket.keys
+    at = bisect_left(keys, members[0][0], key=lambda m: m[0])
+    limit = min(at, bisect_left(bucket.furthest, members[0][1].date))
+    cut = limit if limit == len(keys) else bucket.clean.rfind(b"\x01", 0, limit + 1)
+    tail = _bucket(sorted([*keys[cut:], *members], key=lambda m: m[0]))
+    kept = bisect_left(bucket.starts, cut)  # the entries opened before the cut
+    return _Bucket(
+        type=bucket.type,
+        keys=keys[:cut] + tail.keys,
+        dates=bucket.dates[:cut] + tail.dates,
+        folded=bucket.folded[:kept] + tail.folded,
+        members=bucket.members[:kept] + tuple(tuple(p + cut for p in m) for m in tail.members),
+        starts=bucket.starts[:kept] + tuple(p + cut for p in tail.starts),
+        clean=bucket.clean[:cut] + tail.clean,
+        parties=tuple(sorted({*bucket.parties, *tail.parties})),
+        reach=max(bucket.reach, tail.reach),
+        furthest=bucket.furthest[:cut]
+        + _furthest(tail.keys, bucket.furthest[cut - 1] if cut else ""),
     )
 
 
