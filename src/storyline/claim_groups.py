@@ -17,6 +17,7 @@ thresholds are in docs/claims.md.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import math
@@ -69,6 +70,10 @@ class _Item:
         )
 
 
+# a disagreement's explanation lists this many statements from each end of its time line
+DETAILS_SHOWN = 5
+
+
 @dataclass
 class _Value:
     """One value a group's claims give (with its polarity): a claim giving it, whether some
@@ -113,8 +118,11 @@ class _Summary:
     # a form (subject, predicate) -> how often it is written, minus the place of its first use
     subjects: dict[str, tuple[int, int]] = field(default_factory=dict)
     predicates: dict[str, tuple[int, int]] = field(default_factory=dict)
-    # what a disagreement lists: each outlet's value and time, by time and outlet, then order
-    described: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    # what a disagreement lists: each outlet's value and time (``_describe``), ordered by
+    # time, outlet and first use; the earliest and latest DETAILS_SHOWN of them kept sorted
+    described: set[str] = field(default_factory=set)
+    earliest: list[tuple[tuple[str, str, int], str]] = field(default_factory=list)
+    latest: list[tuple[tuple[str, str, int], str]] = field(default_factory=list)
     _copied: set[tuple[str, bool]] = field(default_factory=set)  # values this copy owns
 
     def copy(self) -> _Summary:
@@ -122,7 +130,8 @@ class _Summary:
         copied the first time the copy changes it)."""
         return _Summary(
             self.count, self.first_value, dict(self.values), set(self.outlets),
-            dict(self.subjects), dict(self.predicates), dict(self.described), set(),
+            dict(self.subjects), dict(self.predicates), set(self.described),
+            list(self.earliest), list(self.latest), set(),
         )  # fmt: skip
 
     def add(self, item: _Item) -> None:
@@ -143,7 +152,25 @@ class _Summary:
         for forms, form in ((self.subjects, claim.subject), (self.predicates, claim.predicate)):
             seen, first = forms.get(form, (0, -place))
             forms[form] = (seen + 1, first)
-        self.described.setdefault(_describe(item), (claim.as_of or "", item.outlet, place))
+        text = _describe(item)
+        if text not in self.described:
+            self.described.add(text)
+            entry = ((claim.as_of or "", item.outlet, place), text)
+            bisect.insort(self.earliest, entry)
+            del self.earliest[DETAILS_SHOWN:]
+            bisect.insort(self.latest, entry)
+            del self.latest[:-DETAILS_SHOWN]
+
+    def details(self) -> str:
+        """What each outlet says when, earliest first: all of it, or the earliest and the
+        latest DETAILS_SHOWN with how many are left out between them."""
+        left_out = len(self.described) - 2 * DETAILS_SHOWN
+        if left_out <= 0:
+            both = dict.fromkeys(text for _, text in sorted({*self.earliest, *self.latest}))
+            return "; ".join(both)
+        first = "; ".join(text for _, text in self.earliest)
+        last = "; ".join(text for _, text in self.latest)
+        return f"{first}; … {left_out} more …; {last}"
 
 
 def _summary(items: Sequence[_Item]) -> _Summary:
@@ -367,7 +394,7 @@ def _judge(kind: str, summary: _Summary, cumulative: bool) -> tuple[Verdict, str
             return "corroborated", f"{_names(outlets)} independently agree: {value}."
         copies = f" ({summary.count} documents, one source)" if summary.count > 1 else ""
         return "single-source", f"Only {outlets[0]} reports this{copies}."
-    details = "; ".join(sorted(summary.described, key=summary.described.__getitem__))
+    details = summary.details()
     reason = _time_explains(kind, pairs, cumulative)
     if reason is None:
         return "changed-over-time", f"The value changes with time: {details}."

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import heapq
 import json
+import operator
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -303,9 +304,22 @@ def timeline_keys(store: Store, previous: TimelineKeys | None = None) -> Timelin
     return _assembled(buckets, loose, parties, last, len(keys), None)
 
 
-def _undated(members: Sequence[Member]) -> _Undated:
-    ordered = tuple(sorted(members, key=lambda m: m[0]))
-    return _Undated(ordered[0][1].type, ordered, _numbers(ordered), _undated_slot(ordered))
+def _undated(members: Sequence[Member], was: _Undated | None = None) -> _Undated:
+    """The undated reports of a bucket (with ``was``'s, an earlier state's, when given),
+    in event order, as one entry. Orders are unique, so members sort as plain tuples (in
+    C: an earlier state's run and the new one merge without a call per report)."""
+    ordered = tuple(sorted([*(was.keys if was else ()), *members]))
+    numbers = {*(was.parties if was else ()), *(key.parties.number for _, key in members)}
+    found = [key.published for _, key in members if key.published]
+    if was is not None and was.slot.published:
+        found.append(was.slot.published)
+    first, key = ordered[0]
+    ids = tuple(map(_ID, map(_KEY, ordered)))
+    slot = TimelineSlot(None, key.type, ids, first, min(found, default=None))
+    return _Undated(key.type, ordered, tuple(sorted(numbers)), slot)
+
+
+_KEY, _ID = operator.itemgetter(1), operator.attrgetter("id")
 
 
 def _extended(previous: TimelineKeys, added: Sequence[EventKey], last: int) -> TimelineKeys:
@@ -327,7 +341,7 @@ def _extended(previous: TimelineKeys, added: Sequence[EventKey], last: int) -> T
     for name, members in undated.items():
         if (was := loose.get(name)) is not None:
             stale.append(was.slot)
-        loose[name] = _undated([*(was.keys if was else ()), *members])
+        loose[name] = _undated(members, was)
         undated_fresh.append(loose[name].slot)
     gone_ids = {id(slot) for slot in stale}
     kept = [s for s in previous.everything if id(s) not in gone_ids]
@@ -640,6 +654,13 @@ def _furthest(members: Sequence[Member], reach: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _raised(furthest: tuple[str, ...], before: str) -> tuple[str, ...]:
+    """``furthest`` of reports that follow others reaching ``before``."""
+    if not before or not furthest or furthest[0] >= before:
+        return furthest  # ascending: none below
+    return tuple(f if f >= before else before for f in furthest)
+
+
 def _grown(bucket: _Bucket, members: Sequence[Member]) -> _Bucket:
     """``bucket`` with new reports (in event order) folded in, folding again only from the
     last report ``c`` before them where no entry of the fold spans (``clean``) and that no
@@ -651,7 +672,7 @@ def _grown(bucket: _Bucket, members: Sequence[Member]) -> _Bucket:
     at = bisect_left(keys, members[0][0], key=lambda m: m[0])
     limit = min(at, bisect_left(bucket.furthest, members[0][1].date))
     cut = limit if limit == len(keys) else bucket.clean.rfind(b"\x01", 0, limit + 1)
-    tail = _bucket(sorted([*keys[cut:], *members], key=lambda m: m[0]))
+    tail = _bucket(sorted([*keys[cut:], *members]))  # unique orders: plain tuples sort
     kept = bisect_left(bucket.starts, cut)  # the entries opened before the cut
     return _Bucket(
         type=bucket.type,
@@ -664,7 +685,7 @@ def _grown(bucket: _Bucket, members: Sequence[Member]) -> _Bucket:
         parties=tuple(sorted({*bucket.parties, *tail.parties})),
         reach=max(bucket.reach, tail.reach),
         furthest=bucket.furthest[:cut]
-        + _furthest(tail.keys, bucket.furthest[cut - 1] if cut else ""),
+        + _raised(tail.furthest, bucket.furthest[cut - 1] if cut else ""),
     )
 
 
