@@ -284,7 +284,7 @@ def _joins(cluster: _Cluster, item: _Item, vocab: ClaimVocab) -> bool:
 
 def _one_time(words: frozenset[str], vocab: ClaimVocab) -> bool:
     """A date claim only one value can satisfy: "first met", "established relations"."""
-    return bool(words & {vocab.heads.get(c, c) for c in vocab.one_time_cues})
+    return bool(words & vocab.one_time_heads)
 
 
 # --------------------------------------------------------------------------- values

@@ -69,6 +69,11 @@ class ClaimVocab:
     sector_words: dict[str, str]
     stopwords: frozenset[str]
 
+    @functools.cached_property
+    def one_time_heads(self) -> frozenset[str]:
+        """``one_time_cues`` as canonical predicate heads."""
+        return frozenset(self.heads.get(c, c) for c in self.one_time_cues)
+
 
 def _heads(table: dict[str, list[str]]) -> dict[str, str]:
     return {form: head for head, forms in table.items() for form in [head, *forms]}
