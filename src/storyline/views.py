@@ -7,7 +7,7 @@ values a user typed.
 from __future__ import annotations
 
 import functools
-import heapq
+import itertools
 import json
 import operator
 from bisect import bisect_left, bisect_right
@@ -343,10 +343,28 @@ def _extended(previous: TimelineKeys, added: Sequence[EventKey], last: int) -> T
             stale.append(was.slot)
         loose[name] = _undated(members, was)
         undated_fresh.append(loose[name].slot)
-    gone_ids = {id(slot) for slot in stale}
-    kept = [s for s in previous.everything if id(s) not in gone_ids]
-    everything = _merged(kept, _ordered(fresh, undated_fresh))
-    return _assembled(buckets, loose, parties, last, previous.count + len(keys), everything)
+    # the default timeline: its entries that changed taken out and put back by their place
+    # in its order (bisected; the list moves in C), not merged entry by entry
+    slots, orders = list(previous.everything), list(previous.orders)
+    for slot in stale:
+        at = bisect_left(orders, _slot_order(slot))
+        del slots[at], orders[at]
+    for slot in [*fresh, *undated_fresh]:
+        order = _slot_order(slot)
+        at = bisect_left(orders, order)
+        slots.insert(at, slot)
+        orders.insert(at, order)
+    known = (previous.parties, previous.names) if len(parties) == len(previous.known) else None
+    return _assembled(
+        buckets, loose, parties, last, previous.count + len(keys), (slots, orders), known
+    )
+
+
+def _slot_order(slot: TimelineSlot) -> tuple[Any, ...]:
+    """A slot's place in the default timeline (``_ordered``): dated ones first."""
+    if slot.date is not None:
+        return (0, *_dated_order(slot))
+    return (1, *_undated_order(slot))
 
 
 def _assembled(
@@ -355,38 +373,34 @@ def _assembled(
     parties: dict[str, _Parties],
     last: int,
     count: int,
-    everything: list[TimelineSlot] | None,
+    everything: tuple[list[TimelineSlot], list[tuple[Any, ...]]] | None,
+    known: tuple[tuple[_Parties, ...], tuple[str, ...]] | None = None,
 ) -> TimelineKeys:
-    """The keys from their buckets; ``everything`` (the default filter's timeline) folded
-    from them unless given (merged from an earlier state's by ``_extended``)."""
-    numbered = sorted(parties.values(), key=lambda p: p.number)
-    names = sorted({n for p in numbered for n in p.names})
-    parts = [part for segments in buckets.values() for part in segments.parts]
+    """The keys from their buckets; ``everything`` (the default filter's timeline, with
+    each entry's place in it) folded from them unless given (by ``_extended``); ``known``:
+    the parties and names, when no new set of parties came."""
+    if known is None:
+        numbered = tuple(sorted(parties.values(), key=lambda p: p.number))
+        known = (numbered, tuple(sorted({n for p in numbered for n in p.names})))
+    parts = tuple(itertools.chain.from_iterable(s.parts for s in buckets.values()))
     if everything is None:
-        everything = _ordered(
+        slots = _ordered(
             [s for part in parts for s in part.folded], [u.slot for u in loose.values()]
         )
+        everything = (slots, [_slot_order(s) for s in slots])
     return TimelineKeys(
-        tuple(parts),
+        parts,
         tuple(loose.values()),
-        tuple(numbered),
-        tuple(names),
-        tuple(everything),
+        known[0],
+        known[1],
+        tuple(everything[0]),
+        orders=tuple(everything[1]),
         last_id=last,
         count=count,
         known=parties,
         by_name=buckets,
         loose_by_name=loose,
     )
-
-
-def _merged(kept: Sequence[TimelineSlot], fresh: Sequence[TimelineSlot]) -> list[TimelineSlot]:
-    """Two timelines in ``_ordered``'s order merged into one (dated, then undated)."""
-    cut_kept = bisect_left(kept, True, key=lambda s: s.date is None)
-    cut_fresh = bisect_left(fresh, True, key=lambda s: s.date is None)
-    dated = heapq.merge(kept[:cut_kept], fresh[:cut_fresh], key=_dated_order)
-    undated = heapq.merge(kept[cut_kept:], fresh[cut_fresh:], key=_undated_order)
-    return [*dated, *undated]
 
 
 def timeline_entries(store: Store, slots: Sequence[TimelineSlot]) -> list[TimelineEntry]:
@@ -539,6 +553,7 @@ class TimelineKeys:
     parties: tuple[_Parties, ...]  # every distinct set of parties, by number
     names: tuple[str, ...]  # every party name (the actor filter matches them once)
     everything: tuple[TimelineSlot, ...]  # the timeline of the default filter
+    orders: tuple[tuple[Any, ...], ...] = ()  # each one's place in it (``_slot_order``)
     last_id: int = 0
     count: int = 0
     known: dict[str, _Parties] = field(default_factory=dict)
