@@ -82,7 +82,7 @@ def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     tables = [
         r[0]
         for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        if not r[0].startswith(("documents_fts", "schema_migrations", "sqlite_"))
+        if not r[0].startswith(("documents_fts", "schema_migrations", "sqlite_", "database_id"))
     ]
     out = {}
     for table in tables:

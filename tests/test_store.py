@@ -239,7 +239,7 @@ def test_upgrading_counts_the_rows_already_stored(tmp_path: Path) -> None:
             "removals_stats",
         ):
             store.conn.execute(f"DROP TRIGGER {name}")
-        for name in _TOTALS:
+        for name in [*_TOTALS, "database_id"]:
             store.conn.execute(f"DROP TABLE {name}")
         store.conn.execute("DELETE FROM schema_migrations WHERE version = 5")
         store.conn.commit()  # fmt: skip

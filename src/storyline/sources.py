@@ -288,7 +288,7 @@ class ProfileState:
     limit: int = KEY_ACTORS
     last_rowid: int = 0
     count: int = 0  # documents
-    last: tuple[str, str] | None = None  # (id, content hash) of the document at last_rowid
+    last: tuple[str, str, str] = ("", "", "")  # ``Store.stamp`` of last_rowid
 
     def document(self, doc_id: str) -> ProfiledDocument | None:
         return _found(self.documents, doc_id)
@@ -314,14 +314,14 @@ def profile_state(
     """The profile state of every stored document. ``previous`` (of an earlier state of the
     same store) is extended with the documents stored since, reading only their rows: ingest
     only appends documents, each with its mentions, events, claims, removed lines and copy
-    link (always of an earlier document). When the document it ends at is no longer there
-    as it was (another database), the state is built afresh."""
+    link (always of an earlier document). When the store is not the one it grew from
+    (``Store.stamp``: another database, or one rebuilt), the state is built afresh."""
     last = store.last_document_rowid()
     base = ProfileState(limit=limit)
     if (
         previous is not None
         and previous.last_rowid <= last
-        and store.document_at(previous.last_rowid) == previous.last
+        and store.stamp(previous.last_rowid) == previous.last
     ):
         if previous.last_rowid == last and previous.limit == limit:
             return previous
@@ -353,7 +353,7 @@ def profile_state(
         limit,
         last,
         base.count + len(rows),
-        store.document_at(last),
+        store.stamp(last),
     )
 
 

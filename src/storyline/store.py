@@ -198,7 +198,10 @@ MIGRATIONS: tuple[str, ...] = (
     # per document by ``add_mentions`` and ``add_events``; per outlet (documents, period,
     # words, copies) and per outlet and removal reason, by triggers. Documents are only ever
     # appended, with all their rows in one transaction. Existing rows are counted once.
+    # And a random id of the database, for ``Store.stamp``.
     """
+    CREATE TABLE database_id (id TEXT NOT NULL);
+    INSERT INTO database_id VALUES (lower(hex(randomblob(16))));
     CREATE TABLE actor_stats (
         actor_id TEXT PRIMARY KEY,
         mentions INTEGER NOT NULL,
@@ -914,15 +917,6 @@ class Store:
             )
         ]
 
-    def count_claims(self, upto: int) -> int:
-        """How many claims the documents up to rowid ``upto`` have."""
-        row = self.conn.execute(
-            "SELECT COUNT(*) FROM claims c JOIN documents d ON d.id = c.document_id "
-            "WHERE d.rowid <= ?",
-            (upto,),
-        ).fetchone()
-        return int(row[0])
-
     def last_document_rowid(self) -> int:
         """The rowid of the document stored last (0 for none): documents are appended."""
         row = self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM documents").fetchone()
@@ -1122,6 +1116,16 @@ class Store:
             f"SELECT id, name FROM actors WHERE id IN ({marks})", tuple(actor_ids)
         )
         return {r[0]: r[1] for r in rows}
+
+    def stamp(self, rowid: int) -> tuple[str, str, str]:
+        """What says that a later state of a database grew from the one a view was kept
+        for: the database's random id (made with it), and the id and content hash of the
+        document of this rowid (the last one the view read; empty for none). Documents are
+        only ever appended, so the stamp of a rowid stays while the database grows; another
+        database, or one rebuilt at the same path, gives another."""
+        row = self.conn.execute("SELECT id FROM database_id").fetchone()
+        found = self.document_at(rowid)
+        return (str(row[0]) if row else "", *(found or ("", "")))
 
     def document_at(self, rowid: int) -> tuple[str, str] | None:
         """(id, content hash) of the document of this rowid, if there is one."""

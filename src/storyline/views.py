@@ -288,20 +288,24 @@ def timeline_keys(store: Store, previous: TimelineKeys | None = None) -> Timelin
 
     ``previous`` (the keys of an earlier state of the same store) is extended with the
     events added since, refolding only the buckets they fall in: ingest only appends
-    events, so an earlier state's events are all still there, with the same ids. When they
-    are not (another database, a store rebuilt), the keys are built afresh."""
+    events, so an earlier state's events are all still there, with the same ids. When the
+    store is not the one it grew from (``Store.stamp``: another database, or one rebuilt),
+    the keys are built afresh."""
     where, params = where_clause(EventFilter())
-    last = store.last_event_id()
-    if previous is not None and previous.last_id <= last:
-        upto = store.count_events(f"{where} AND e.id <= ?", [*params, previous.last_id])
-        if upto == previous.count:
-            added = store.event_keys(f"{where} AND e.id > ?", [*params, previous.last_id])
-            return _extended(previous, added, last)
+    last, rowid = store.last_event_id(), store.last_document_rowid()
+    stamp = store.stamp(rowid)
+    if (
+        previous is not None
+        and previous.last_id <= last
+        and store.stamp(previous.last_rowid) == previous.stamp
+    ):
+        added = store.event_keys(f"{where} AND e.id > ?", [*params, previous.last_id])
+        return _extended(previous, added, last, (rowid, stamp))
     keys, parties = _group_keys(store.event_keys(where, params))
     dated, undated = _by_bucket(keys)
     buckets = {name: _segments(_segmented(members)) for name, members in dated.items()}
     loose = {name: _undated(members) for name, members in undated.items()}
-    return _assembled(buckets, loose, parties, last, len(keys), None)
+    return _assembled(buckets, loose, parties, (last, rowid, stamp), len(keys), None)
 
 
 def _undated(members: Sequence[Member], was: _Undated | None = None) -> _Undated:
@@ -322,7 +326,12 @@ def _undated(members: Sequence[Member], was: _Undated | None = None) -> _Undated
 _KEY, _ID = operator.itemgetter(1), operator.attrgetter("id")
 
 
-def _extended(previous: TimelineKeys, added: Sequence[EventKey], last: int) -> TimelineKeys:
+def _extended(
+    previous: TimelineKeys,
+    added: Sequence[EventKey],
+    last: int,
+    seen: tuple[int, tuple[str, str, str]],
+) -> TimelineKeys:
     """``previous`` with the ``added`` events: in each bucket they fall in, only the
     segments within reach of a new report folded again (with the new reports, in event
     order); every other segment and bucket kept as it was."""
@@ -356,7 +365,7 @@ def _extended(previous: TimelineKeys, added: Sequence[EventKey], last: int) -> T
         orders.insert(at, order)
     known = (previous.parties, previous.names) if len(parties) == len(previous.known) else None
     return _assembled(
-        buckets, loose, parties, last, previous.count + len(keys), (slots, orders), known
+        buckets, loose, parties, (last, *seen), previous.count + len(keys), (slots, orders), known
     )
 
 
@@ -371,7 +380,7 @@ def _assembled(
     buckets: dict[BucketName, _Segments],
     loose: dict[BucketName, _Undated],
     parties: dict[str, _Parties],
-    last: int,
+    last: tuple[int, int, tuple[str, str, str]],
     count: int,
     everything: tuple[list[TimelineSlot], list[tuple[Any, ...]]] | None,
     known: tuple[tuple[_Parties, ...], tuple[str, ...]] | None = None,
@@ -395,7 +404,9 @@ def _assembled(
         known[1],
         tuple(everything[0]),
         orders=tuple(everything[1]),
-        last_id=last,
+        last_id=last[0],
+        last_rowid=last[1],
+        stamp=last[2],
         count=count,
         known=parties,
         by_name=buckets,
@@ -555,6 +566,8 @@ class TimelineKeys:
     everything: tuple[TimelineSlot, ...]  # the timeline of the default filter
     orders: tuple[tuple[Any, ...], ...] = ()  # each one's place in it (``_slot_order``)
     last_id: int = 0
+    last_rowid: int = 0  # the last document stored then, and its ``Store.stamp``
+    stamp: tuple[str, str, str] = ("", "", "")
     count: int = 0
     known: dict[str, _Parties] = field(default_factory=dict)
     by_name: dict[BucketName, _Segments] = field(default_factory=dict)
@@ -927,25 +940,27 @@ def claim_groups(store: Store) -> list[ClaimGroup]:
 
 @dataclass(frozen=True)
 class ClaimState:
-    """The claim groups of a store up to one document (rowid), and how many claims they
-    hold: what ``claim_state`` extends after an ingest."""
+    """The claim groups of a store up to one document (rowid, with its ``Store.stamp``) and
+    how many claims they hold: what ``claim_state`` extends after an ingest."""
 
     index: ClaimIndex
     last_rowid: int
     count: int
+    stamp: tuple[str, str, str] = ("", "", "")
 
 
 def claim_state(store: Store, previous: ClaimState | None = None) -> ClaimState:
     """The store's claims grouped. ``previous`` (of an earlier state of the same store) is
     extended with the claims of the documents stored since, judging again only the groups
-    they join: ingest only appends documents. When its documents are no longer all there
-    as they were (another database, a document replaced), the groups are built afresh."""
+    they join: ingest only appends documents, each with its claims. When the store is not
+    the one it grew from (``Store.stamp``: another database, or one rebuilt), the groups
+    are built afresh."""
     last = store.last_document_rowid()
     base, after, count = ClaimIndex.empty(), 0, 0
     if (
         previous is not None
         and previous.last_rowid <= last
-        and store.count_claims(previous.last_rowid) == previous.count
+        and store.stamp(previous.last_rowid) == previous.stamp
     ):
         base, after, count = previous.index, previous.last_rowid, previous.count
     sources = {
@@ -953,7 +968,7 @@ def claim_state(store: Store, previous: ClaimState | None = None) -> ClaimState:
         for d in store.outlet_documents(after, with_claims=True)
     }
     items = [(sources[doc_id], claim) for doc_id, claim in store.all_claims(after)]
-    return ClaimState(base.added(items), last, count + len(items))
+    return ClaimState(base.added(items), last, count + len(items), store.stamp(last))
 
 
 def source_profiles(
