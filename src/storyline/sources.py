@@ -144,9 +144,16 @@ class SourceProfile:
         }
 
 
-@dataclass(frozen=True)
-class OutletDocument:
-    """What an outlet's profile needs of one of its documents."""
+# where a document's copy chain ends: (that document's source, its id); for a chain whose
+# original is not stored, (None, the original's id): the outlet a document counts for is
+# ``root[0] or document.source or root[1]`` (``claim_groups._outlets_of``)
+Root = tuple[str | None, str]
+
+
+class OutletDocument(NamedTuple):
+    """What an outlet's profile needs of one of its documents; and, in a profile state
+    (``ProfiledDocument``), its copy link, where its copy chain ends and the outlet it
+    counts for (a copy: its original's), read once when it enters the state."""
 
     id: str
     source: str | None
@@ -154,6 +161,12 @@ class OutletDocument:
     kind: str
     events: int
     claims: int
+    duplicate_of: str | None = None
+    root: Root = (None, "")
+    outlet: str = ""
+
+
+ProfiledDocument = OutletDocument
 
 
 # a document's mentions of the key actors: (document id, each as "actor_id<U+001F>text", in
@@ -226,26 +239,8 @@ def store_kinds(store: Store, after: int = 0) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- profile states
 
-# where a document's copy chain ends: (that document's source, its id); for a chain whose
-# original is not stored, (None, the original's id): the outlet a document counts for is
-# ``root[0] or document.source or root[1]`` (``claim_groups._outlets_of``)
-Root = tuple[str | None, str]
 _Sized = TypeVar("_Sized", bound=Sized)
 _V = TypeVar("_V")
-
-
-class ProfiledDocument(NamedTuple):
-    """What the profiles need of one stored document, read once when it enters a state."""
-
-    id: str
-    source: str | None
-    published: str | None
-    kind: str
-    events: int
-    claims: int
-    duplicate_of: str | None
-    root: Root
-    outlet: str  # the outlet it counts for (a copy: its original's)
 
 
 @dataclass(frozen=True)
