@@ -168,6 +168,17 @@ def test_reciprocal_talks_list_both_parties_and_no_recipient(code: Coder) -> Non
     assert "territory" in event.context
 
 
+def test_ties_between_two_parties_make_both_the_actors(code: Coder) -> None:
+    """An event whose entry names no side for "between X and Y" takes both as actors,
+    not the first of them as the recipient."""
+    event = best(code("The talks aimed to strengthen bilateral ties between Kenya and Uganda."))
+    assert (event.type, event.status) == ("AGREE", "promised")
+    assert countries(event.actors) == {"KEN", "UGA"}
+    assert event.recipients == ()
+    event = best(code("The accord deepened cooperation between Chile and Bolivia."))
+    assert countries(event.actors) == {"CHL", "BOL"} and event.recipients == ()
+
+
 def test_the_two_sides_are_the_two_last_named_actors(code_with_actors: Coder) -> None:
     text = "Vietnam hosted a delegation from Laos. The two sides discussed trade."
     events = code_with_actors(text)

@@ -445,11 +445,27 @@ def _fill(trigger: Trigger, parties: Parties) -> _Slots:
             role = "actor" if slot == "subj" else "recipient"
         if role in ("actor", "recipient"):
             slots.add(role, _refs(token, parties))
+    if not slots.actors:
+        _between(pairs, slots, parties)
     _drop_host_from_actors(slots)
     slots.recipients = [r for r in slots.recipients if not any(_same(r, a) for a in slots.actors)]
     if all(r.country is None for r in slots.recipients):
         _fallback_recipient(trigger, slots, parties)
     return slots
+
+
+def _between(pairs: list[tuple[str, Token | None]], slots: _Slots, parties: Parties) -> None:
+    """No slot named an actor: the parties of a "between X and Y" phrase the entry gives
+    no role are both sides ("strengthen ties between Russia and Myanmar")."""
+    for slot, token in pairs:
+        if slot in _BETWEEN and token is not None:
+            sides = _refs(token, parties)
+            if len(sides) >= 2:
+                slots.add("actor", sides)
+                return
+
+
+_BETWEEN = frozenset({"between", "among"})
 
 
 def _drop_host_from_actors(slots: _Slots) -> None:
