@@ -470,22 +470,24 @@ class _Bucket:
     starts: tuple[int, ...]  # each entry's first report (ascending)
     clean: bytes
     parties: tuple[int, ...]  # the distinct parties among the keys (numbers)
-    reach: str = ""  # the latest date a report close to one of these can carry
     furthest: tuple[str, ...] = ()  # per report, the furthest reach up to it (ascending)
+
+    @property
+    def reach(self) -> str:
+        """The latest date a report close to one of these can carry."""
+        return self.furthest[-1]
 
 
 def _segmented(members: Sequence[Member]) -> list[_Bucket]:
     """A bucket's reports (in event order) cut where no earlier report can reach: no entry
     of any fold (of all the reports, a date range, a filter's choice) spans such a cut (an
     entry reaches no further than its furthest report), so each segment folds alone."""
-    parts: list[_Bucket] = []
-    start, reach = 0, ""
-    for i, (_, key) in enumerate(members):
-        if i and key.date > reach:
-            parts.append(_bucket(members[start:i]))
-            start = i
-        reach = max(reach, _reach(key.date, key.day))
-    return [*parts, _bucket(members[start:])]
+    # a report's furthest reach counting all before it is its segment's own (no segment
+    # reaches the next), so each segment takes its slice
+    furthest = _furthest(members, "")
+    cuts = [i for i in range(1, len(members)) if members[i][1].date > furthest[i - 1]]
+    bounds = [0, *cuts, len(members)]
+    return [_bucket(members[a:b], furthest[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 @dataclass(frozen=True)
@@ -645,7 +647,8 @@ def _fold_run(
     return built, stop
 
 
-def _bucket(members: Sequence[Member]) -> _Bucket:
+def _bucket(members: Sequence[Member], furthest: tuple[str, ...] | None = None) -> _Bucket:
+    """The reports folded (``furthest``: their ``_furthest``, when already known)."""
     opened, _ = _fold_run(members, 0)
     positions = tuple(tuple(o.positions) for o in opened)
     # cover[i]: how many entries have reports both before i and from i on
@@ -667,8 +670,7 @@ def _bucket(members: Sequence[Member]) -> _Bucket:
         starts=tuple(reports[0] for reports in positions),
         clean=bytes(clean),
         parties=_numbers(members),
-        reach=max(_reach(key.date, key.day) for _, key in members),
-        furthest=_furthest(members, ""),
+        furthest=_furthest(members, "") if furthest is None else furthest,
     )
 
 
@@ -711,7 +713,6 @@ def _grown(bucket: _Bucket, members: Sequence[Member]) -> _Bucket:
         starts=bucket.starts[:kept] + tuple(p + cut for p in tail.starts),
         clean=bucket.clean[:cut] + tail.clean,
         parties=tuple(sorted({*bucket.parties, *tail.parties})),
-        reach=max(bucket.reach, tail.reach),
         furthest=bucket.furthest[:cut]
         + _raised(tail.furthest, bucket.furthest[cut - 1] if cut else ""),
     )
