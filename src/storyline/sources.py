@@ -313,11 +313,7 @@ def profile_state(
     (``Store.stamp``: another database, or one rebuilt), the state is built afresh."""
     last = store.last_document_rowid()
     base = ProfileState(limit=limit)
-    if (
-        previous is not None
-        and previous.last_rowid <= last
-        and store.stamp(previous.last_rowid) == previous.last
-    ):
+    if previous is not None and store.stamp(previous.last_rowid) == previous.last:
         if previous.last_rowid == last and previous.limit == limit:
             return previous
         base = previous

@@ -294,11 +294,8 @@ def timeline_keys(store: Store, previous: TimelineKeys | None = None) -> Timelin
     where, params = where_clause(EventFilter())
     last, rowid = store.last_event_id(), store.last_document_rowid()
     stamp = store.stamp(rowid)
-    if (
-        previous is not None
-        and previous.last_id <= last
-        and store.stamp(previous.last_rowid) == previous.stamp
-    ):
+    # the stamp holds only while the store grew from the one the keys were made of
+    if previous is not None and store.stamp(previous.last_rowid) == previous.stamp:
         added = store.event_keys(f"{where} AND e.id > ?", [*params, previous.last_id])
         return _extended(previous, added, last, (rowid, stamp))
     keys, parties = _group_keys(store.event_keys(where, params))
@@ -958,11 +955,7 @@ def claim_state(store: Store, previous: ClaimState | None = None) -> ClaimState:
     are built afresh."""
     last = store.last_document_rowid()
     base, after, count = ClaimIndex.empty(), 0, 0
-    if (
-        previous is not None
-        and previous.last_rowid <= last
-        and store.stamp(previous.last_rowid) == previous.stamp
-    ):
+    if previous is not None and store.stamp(previous.last_rowid) == previous.stamp:
         base, after, count = previous.index, previous.last_rowid, previous.count
     sources = {
         d.id: ClaimSource(d.id, d.source, d.published, d.duplicate_of, d.published_estimated)
