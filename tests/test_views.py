@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 from dataclasses import replace
 from pathlib import Path
 
@@ -342,3 +343,55 @@ def test_an_entry_is_told_by_a_report_that_gives_its_date_then_the_most_confiden
     ]
     assert views.lead_report("2024-02-01", reports).id == 3
     assert views.lead_report("2024-02", reports).id == 1
+
+
+def _random_reports(rng: random.Random, count: int, documents: list[str]) -> list[views.Member]:
+    """Reports of one bucket: dates from a few precisions of one event and its neighbours
+    (so entries join, turn reports away and change their dates), documents from a small
+    set (so documents report an event twice)."""
+    parties = views._refs_parties(0, [ActorRef("Russia", "RUS", None, "russia")], [])
+    dates = ["2019", "2019-06", "2019-06-10", "2019-06-12", "2019-06-20", "2019-07", "2020"]
+    made = []
+    for number in range(count):
+        when, document = rng.choice(dates), rng.choice(documents)
+        key = views.GroupKey(
+            number, document, "CONSULT", when, parties, views._day(when), None,
+            (False, when, document, number),
+        )  # fmt: skip
+        made.append((key.order, key))
+    return made
+
+
+def test_a_report_placed_by_its_neighbour_is_where_folding_again_puts_it() -> None:
+    """``views._joined`` places a new report in a folded bucket without folding, from what
+    a neighbour with the same date says: whenever it does, the bucket is exactly the fold of
+    all the reports afresh (entries, marks, choices per report). New reports come in event
+    order, a document's second one knowing where its first went (``present``). Small random
+    buckets where entries turn reports away (once or more), open before a neighbour and
+    move their dates; most new reports are placed."""
+    rng = random.Random(11)
+    placed = tried = 0
+    hows: set[int] = set()
+    for _ in range(1500):
+        old = _random_reports(rng, rng.randint(4, 14), ["a", "b", "c", "d", "e"])
+        bucket = views._bucket(sorted(old))
+        new = []  # their documents sort among the old ones
+        for order, key in _random_reports(rng, rng.randint(1, 6), ["0", "b5", "d5"]):
+            moved = (*order[:3], order[3] + 100)
+            new.append((moved, replace(key, id=key.id + 100, order=moved)))
+        added: list[views.Member] = []
+        for member in sorted(new):
+            present = [o for o, key in added if key.document_id == member[1].document_id]
+            added.append(member)
+            found = views._joined(bucket, member, present)
+            tried += 1
+            if found is None:
+                bucket = views._bucket(sorted([*old, *added]))
+                continue
+            placed += 1
+            bucket, was, entry = found
+            assert bucket == views._bucket(sorted([*old, *added])), (old, added)
+            assert was.event_ids != entry.event_ids and entry in bucket.folded
+            hows.add(bucket.how[bucket.keys.index(member)])
+    assert placed > tried / 2
+    assert hows == {views.JOINED, views.OPENED, views.TURNED_AWAY_ONCE}  # every way placed

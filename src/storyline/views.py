@@ -16,12 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import mean
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from .claim_groups import ClaimIndex, ClaimSource
 from .model import ActorRef, ClaimGroup
 from .sources import SourceProfile, profile_store
 from .store import EventKey, Store, StoredEvent
+
+T = TypeVar("T")
 
 # Reports of one event from several documents rarely agree on the day (relative dates against
 # different publication dates, or a day-precision date against a month); reports of the same
@@ -307,20 +309,24 @@ def timeline_keys(store: Store, previous: TimelineKeys | None = None) -> Timelin
 
 def _undated(members: Sequence[Member], was: _Undated | None = None) -> _Undated:
     """The undated reports of a bucket (with ``was``'s, an earlier state's, when given),
-    in event order, as one entry. Orders are unique, so members sort as plain tuples (in
-    C: an earlier state's run and the new one merge without a call per report)."""
-    ordered = tuple(sorted([*(was.keys if was else ()), *members]))
+    in event order, as one entry. An earlier state's reports stay where they are: each new
+    one is put in its place (bisected; the lists move in C)."""
+    if was is None:
+        keys = sorted(members, key=_FIRST)
+        ids = [key.id for _, key in keys]
+    else:
+        keys, ids = list(was.keys), list(was.slot.event_ids)
+        for member in sorted(members, key=_FIRST):
+            at = bisect_left(keys, member[0], key=_FIRST)
+            keys.insert(at, member)
+            ids.insert(at, member[1].id)
     numbers = {*(was.parties if was else ()), *(key.parties.number for _, key in members)}
     found = [key.published for _, key in members if key.published]
     if was is not None and was.slot.published:
         found.append(was.slot.published)
-    first, key = ordered[0]
-    ids = tuple(map(_ID, map(_KEY, ordered)))
-    slot = TimelineSlot(None, key.type, ids, first, min(found, default=None))
-    return _Undated(key.type, ordered, tuple(sorted(numbers)), slot)
-
-
-_KEY, _ID = operator.itemgetter(1), operator.attrgetter("id")
+    first, key = keys[0]
+    slot = TimelineSlot(None, key.type, tuple(ids), first, min(found, default=None))
+    return _Undated(key.type, tuple(keys), tuple(sorted(numbers)), slot)
 
 
 def _extended(
@@ -339,9 +345,9 @@ def _extended(
     fresh: list[TimelineSlot] = []
     for name, members in dated.items():
         found = buckets.get(name, _Segments((), (), (), ()))
-        buckets[name], gone, made = found.spliced(sorted(members, key=lambda m: m[0]))
-        stale += [slot for part in gone for slot in part.folded]
-        fresh += [slot for part in made for slot in part.folded]
+        buckets[name], gone, made = found.spliced(sorted(members, key=_FIRST))
+        stale += gone
+        fresh += made
     loose = dict(previous.loose_by_name)
     undated_fresh: list[TimelineSlot] = []
     for name, members in undated.items():
@@ -463,16 +469,26 @@ class _Bucket:
     keys: tuple[Member, ...]  # in event order
     dates: tuple[str, ...]  # the keys' dates (ascending: bisected by date filters)
     folded: tuple[TimelineSlot, ...]  # in the order the entries opened
-    members: tuple[tuple[int, ...], ...]  # each entry's reports, as indexes into keys
-    starts: tuple[int, ...]  # each entry's first report (ascending)
+    members: tuple[tuple[Order, ...], ...]  # each entry's reports, by their place in order
+    starts: tuple[Order, ...]  # each entry's first report (ascending)
     clean: bytes
     parties: tuple[int, ...]  # the distinct parties among the keys (numbers)
     furthest: tuple[str, ...] = ()  # per report, the furthest reach up to it (ascending)
+    # per report, what the fold says of it (``_Record``): how it found its entry, the entry
+    # (an index into ``folded``), the first entry close to it, and its entry's date then
+    how: bytes = b""
+    entry_of: tuple[int, ...] = ()
+    close: tuple[int, ...] = ()
+    dated: tuple[str, ...] = ()
 
     @property
     def reach(self) -> str:
         """The latest date a report close to one of these can carry."""
         return self.furthest[-1]
+
+    def opened_before(self, i: int) -> int:
+        """How many entries open before the report at index ``i``."""
+        return bisect_left(self.starts, self.keys[i][0]) if i < len(self.keys) else len(self.starts)
 
 
 def _segmented(members: Sequence[Member]) -> list[_Bucket]:
@@ -497,26 +513,58 @@ class _Segments:
     lows: tuple[str, ...]
     reaches: tuple[str, ...]
 
-    def spliced(self, members: Sequence[Member]) -> tuple[_Segments, list[_Bucket], list[_Bucket]]:
-        """These segments with new reports (in event order): the segments a new report
-        can reach or be reached from are cut again with them. Returns the new segments,
-        the ones dropped and the ones made."""
+    def spliced(
+        self, members: Sequence[Member]
+    ) -> tuple[_Segments, list[TimelineSlot], list[TimelineSlot]]:
+        """These segments with new reports (in event order). A report whose place a
+        neighbour shows (``_joined``) joins its entry; the segments another new report can
+        reach or be reached from are cut again with it. Returns the new segments, the
+        entries dropped and the ones made."""
+        stale: list[TimelineSlot] = []  # entries of the timeline no longer there
+        fresh: dict[int, TimelineSlot] = {}  # entries made (by identity)
+
+        def drop(slot: TimelineSlot) -> None:
+            if fresh.pop(id(slot), None) is None:  # made here: never in the timeline
+                stale.append(slot)
+
+        parts, rest, firsts = list(self.parts), [], list(self.firsts)
+        joined: dict[str, list[Order]] = defaultdict(list)  # per document, its reports joined
+        for member in members:
+            order, key = member
+            n = bisect_right(firsts, order) - 1
+            if n + 1 < len(parts) and self.lows[n + 1] == key.date:
+                n += 1  # just before the next segment, on its first date: none before reaches
+            found = None if n < 0 else _joined(parts[n], member, joined[key.document_id])
+            if found is None:
+                rest.append(member)
+                continue
+            parts[n] = found[0]  # its first date and reach stay; its first report may not
+            firsts[n] = min(firsts[n], order)
+            drop(found[1])
+            fresh[id(found[2])] = found[2]
+            joined[key.document_id].append(order)
+        if not rest:
+            kept = _Segments(tuple(parts), tuple(firsts), self.lows, self.reaches)
+            return kept, stale, list(fresh.values())
         hit: set[int] = set()
         alone = False  # some new report reaches no segment
-        for _, key in members:
+        for _, key in rest:
             low = bisect_left(self.reaches, key.date)
             high = bisect_right(self.lows, _reach(key.date, key.day))
             hit.update(range(low, high))
             alone = alone or low >= high
         gone = sorted(hit)
         if len(gone) == 1 and not alone:  # all within one segment's reach: it stays one
-            made = [_grown(self.parts[gone[0]], members)]
+            grown, dropped, made_slots = _grown(parts[gone[0]], rest)
+            made = [grown]
         else:
-            pool = sorted(
-                [*members, *(m for n in gone for m in self.parts[n].keys)], key=lambda m: m[0]
-            )
+            pool = sorted([*rest, *(m for n in gone for m in parts[n].keys)], key=_FIRST)
             made = _segmented(pool)
-        parts, firsts = list(self.parts), list(self.firsts)
+            dropped = [slot for n in gone for slot in parts[n].folded]
+            made_slots = [slot for part in made for slot in part.folded]
+        for slot in dropped:
+            drop(slot)
+        fresh.update((id(slot), slot) for slot in made_slots)
         lows, reaches = list(self.lows), list(self.reaches)
         for n in reversed(gone):
             del parts[n], firsts[n], lows[n], reaches[n]
@@ -526,8 +574,8 @@ class _Segments:
             firsts.insert(at, part.keys[0][0])
             lows.insert(at, part.dates[0])
             reaches.insert(at, part.reach)
-        grown = _Segments(tuple(parts), tuple(firsts), tuple(lows), tuple(reaches))
-        return grown, [self.parts[n] for n in gone], made
+        grown_segments = _Segments(tuple(parts), tuple(firsts), tuple(lows), tuple(reaches))
+        return grown_segments, stale, list(fresh.values())
 
 
 def _segments(parts: Sequence[_Bucket]) -> _Segments:
@@ -582,12 +630,21 @@ class _Open:
     day: int
     reach: str  # a report dated after this string can no longer be close to the entry
     first: Order
+    number: int  # its place among the entries of the run, in the order they opened
     event_ids: list[int]
-    positions: list[int]  # the reports' indexes in the sequence folded
+    orders: list[Order]  # its reports' places in event order
+    start: int  # the indexes of its first and last report in the sequence folded
+    end: int
     documents: set[str]
 
     def slot(self) -> TimelineSlot:
         return TimelineSlot(self.date, self.type, tuple(self.event_ids), self.first)
+
+
+# How a report found its entry in a fold (``_Bucket.how``): it joined the first candidate
+# close to it; it opened an entry, no candidate being close to it; or candidates close to it
+# turned it away (``_joins``: its document was already there), one or more than one.
+JOINED, OPENED, TURNED_AWAY_ONCE, TURNED_AWAY = 1, 2, 3, 0
 
 
 def _slots(keys: Sequence[GroupKey]) -> list[TimelineSlot]:
@@ -608,8 +665,24 @@ def _by_bucket(
     return dated, undated
 
 
+@dataclass
+class _Record:
+    """What a fold says of each report (``_Bucket`` keeps it): how it found its entry
+    (``JOINED``...), the entry (its number), the first candidate close to it (-1: none),
+    and its entry's date once it joined."""
+
+    how: bytearray = field(default_factory=bytearray)
+    entry: list[int] = field(default_factory=list)
+    close: list[int] = field(default_factory=list)
+    dated: list[str] = field(default_factory=list)
+
+
 def _fold_run(
-    keys: Sequence[Member], start: int, stop: int | None = None, clean: bytes | None = None
+    keys: Sequence[Member],
+    start: int,
+    stop: int | None = None,
+    clean: bytes | None = None,
+    record: _Record | None = None,
 ) -> tuple[list[_Open], int]:
     """Fold one bucket's reports ``keys[start:stop]``. They come in date order, so an open
     entry that no later report can be close to is dropped from the candidates (linear time);
@@ -617,7 +690,8 @@ def _fold_run(
 
     With ``clean`` (the bucket's shared fold, ``_Bucket.clean``) the run stops at the first
     report ``i`` where it has no candidate left and ``clean[i]``: from there on both folds
-    are the same. Returns the entries and where the run stopped."""
+    are the same. ``record`` collects, per report, how it found its entry and which (see
+    ``_Record``). Returns the entries and where the run stopped."""
     stop = len(keys) if stop is None else stop
     built: list[_Open] = []
     candidates: list[_Open] = []
@@ -629,30 +703,45 @@ def _fold_run(
             earliest = min((e.reach for e in candidates), default=_NEVER)
         if clean is not None and not candidates and clean[i]:
             return built, i
-        match = next((e for e in candidates if _close_to(e, key) and _joins(e, key)), None)
+        match, close, turned = None, None, 0
+        for entry in candidates:
+            if _close_to(entry, key):
+                if close is None:
+                    close = entry
+                if _joins(entry, key):
+                    match = entry
+                    break
+                turned += 1
         if match is None:
             reach = _reach(key.date, key.day)
-            match = _Open(key.date, key.type, key.day, reach, at, [], [], set())
+            match = _Open(key.date, key.type, key.day, reach, at, len(built), [], [], i, i, set())
             built.append(match)
             candidates.append(match)
         elif len(key.date) > len(match.date):  # keep the most precise date
             match.date, match.day, match.reach = key.date, key.day, _reach(key.date, key.day)
         earliest = min(earliest, match.reach)
         match.event_ids.append(key.id)
-        match.positions.append(i)
+        match.orders.append(at)
+        match.end = i
         match.documents.add(key.document_id)
+        if record is not None:
+            how = OPENED if close is None else JOINED if close is match else TURNED_AWAY
+            record.how.append(TURNED_AWAY_ONCE if how == TURNED_AWAY and turned == 1 else how)
+            record.entry.append(match.number)
+            record.close.append(-1 if close is None else close.number)
+            record.dated.append(match.date)
     return built, stop
 
 
 def _bucket(members: Sequence[Member], furthest: tuple[str, ...] | None = None) -> _Bucket:
     """The reports folded (``furthest``: their ``_furthest``, when already known)."""
-    opened, _ = _fold_run(members, 0)
-    positions = tuple(tuple(o.positions) for o in opened)
+    record = _Record()
+    opened, _ = _fold_run(members, 0, record=record)
     # cover[i]: how many entries have reports both before i and from i on
     change = [0] * (len(members) + 1)
-    for reports in positions:
-        change[reports[0] + 1] += 1
-        change[reports[-1] + 1] -= 1
+    for entry in opened:
+        change[entry.start + 1] += 1
+        change[entry.end + 1] -= 1
     clean = bytearray(len(members))
     running = 0
     for i in range(len(members)):
@@ -663,11 +752,15 @@ def _bucket(members: Sequence[Member], furthest: tuple[str, ...] | None = None) 
         keys=tuple(members),
         dates=tuple(key.date for _, key in members),
         folded=tuple(o.slot() for o in opened),
-        members=positions,
-        starts=tuple(reports[0] for reports in positions),
+        members=tuple(tuple(o.orders) for o in opened),
+        starts=tuple(o.first for o in opened),
         clean=bytes(clean),
         parties=_numbers(members),
         furthest=_furthest(members, "") if furthest is None else furthest,
+        how=bytes(record.how),
+        entry_of=tuple(record.entry),
+        close=tuple(record.close),
+        dated=tuple(record.dated),
     )
 
 
@@ -688,31 +781,181 @@ def _raised(furthest: tuple[str, ...], before: str) -> tuple[str, ...]:
     return tuple(f if f >= before else before for f in furthest)
 
 
-def _grown(bucket: _Bucket, members: Sequence[Member]) -> _Bucket:
+def _grown(
+    bucket: _Bucket, members: Sequence[Member]
+) -> tuple[_Bucket, list[TimelineSlot], list[TimelineSlot]]:
     """``bucket`` with new reports (in event order) folded in, folding again only from the
     last report ``c`` before them where no entry of the fold spans (``clean``) and that no
     report before can reach a new one from: the entries before ``c`` are what they were (no
     new report can join them, and no report from ``c`` on joined them), the rest is the
     fold of the reports from ``c`` on. New reports of the latest days fold again only the
-    last days' reports, however long the bucket."""
+    last days' reports, however long the bucket. Returns the bucket, the entries it no
+    longer has and those it has instead."""
     keys = bucket.keys
-    at = bisect_left(keys, members[0][0], key=lambda m: m[0])
+    at = bisect_left(keys, members[0][0], key=_FIRST)
     limit = min(at, bisect_left(bucket.furthest, members[0][1].date))
     cut = limit if limit == len(keys) else bucket.clean.rfind(b"\x01", 0, limit + 1)
     tail = _bucket(sorted([*keys[cut:], *members]))  # unique orders: plain tuples sort
-    kept = bisect_left(bucket.starts, cut)  # the entries opened before the cut
-    return _Bucket(
+    kept = bucket.opened_before(cut)  # the entries opened before the cut
+    grown = _Bucket(
         type=bucket.type,
         keys=keys[:cut] + tail.keys,
         dates=bucket.dates[:cut] + tail.dates,
         folded=bucket.folded[:kept] + tail.folded,
-        members=bucket.members[:kept] + tuple(tuple(p + cut for p in m) for m in tail.members),
-        starts=bucket.starts[:kept] + tuple(p + cut for p in tail.starts),
+        members=bucket.members[:kept] + tail.members,
+        starts=bucket.starts[:kept] + tail.starts,
         clean=bucket.clean[:cut] + tail.clean,
         parties=tuple(sorted({*bucket.parties, *tail.parties})),
         furthest=bucket.furthest[:cut]
         + _raised(tail.furthest, bucket.furthest[cut - 1] if cut else ""),
+        how=bucket.how[:cut] + tail.how,
+        entry_of=bucket.entry_of[:cut] + tuple(n + kept for n in tail.entry_of),
+        close=bucket.close[:cut] + tuple(n + kept if n >= 0 else n for n in tail.close),
+        dated=bucket.dated[:cut] + tail.dated,
     )
+    return grown, list(bucket.folded[kept:]), list(tail.folded)
+
+
+_FIRST = operator.itemgetter(0)
+
+
+def _joined(
+    bucket: _Bucket, member: Member, present: Sequence[Order] = ()
+) -> tuple[_Bucket, TimelineSlot, TimelineSlot] | None:
+    """``bucket`` with one new report, placed without folding when a report next to it in
+    event order with the same date shows where the fold puts it. Such a neighbour had the
+    same candidates (the same ones close to it), so its record (``_Record``) names the new
+    report's first close candidate ``c``: its entry if it joined the first close one, the
+    one that turned it away, or the entry it opened (the neighbour before). The new report
+    joins ``c`` when ``c`` does not hold its document (``present``: its reports already in
+    the bucket) or holds it with the same date; it changes nothing else when it leaves
+    ``c``'s date as it was (or sets it as the neighbour after it, which joined ``c``, did
+    anyway): no reach changes, and no other report's choice (only its own document's
+    reports could be turned away for it, and they come before it). When ``c`` turns it
+    away, and turned the neighbour away as the only close one to do so, it goes where the
+    neighbour went next. Before a neighbour that opened an entry (no candidate close), it
+    opens that entry, which the neighbour then joins.
+
+    Returns the bucket, the entry as it was and as it is; None when no neighbour tells, or
+    the report would be turned away or move a date (the caller folds again: an event every
+    article re-reports otherwise folds its whole entry again)."""
+    order, key = member
+    keys, how = bucket.keys, bucket.how
+    at = bisect_left(keys, order, key=_FIRST)
+    if at and keys[at - 1][1].date == key.date:
+        side = at - 1
+        number = bucket.entry_of[side] if how[side] == OPENED else bucket.close[side]
+    elif at < len(keys) and keys[at][1].date == key.date:
+        side = at
+        if how[side] == OPENED:
+            return _opened(bucket, member, at, bucket.entry_of[side])
+        number = bucket.close[side]
+    else:
+        return None
+    verdict = _verdict(bucket, number, member, present)
+    chose = JOINED
+    if verdict == "turned away" and how[side] == TURNED_AWAY_ONCE:
+        # turned away by the first close entry as the neighbour was, and by no other close
+        # one: where the neighbour went next (the entry it opened, if before it)
+        number, chose = bucket.entry_of[side], TURNED_AWAY_ONCE
+        if side == at and bucket.starts[number] == keys[side][0]:
+            return None  # the neighbour after it opened that entry: this one would
+        verdict = _verdict(bucket, number, member, present)
+    if not isinstance(verdict, tuple):
+        return None
+    place, then = verdict
+    reports, was = bucket.members[number], bucket.folded[number]
+    # the neighbour after it joins this entry and would set the date it sets
+    if len(key.date) > len(then) and not (side == at and bucket.entry_of[side] == number):
+        return None  # it would make the entry's date more precise
+    dated = key.date if len(key.date) > len(then) else then
+    # it is within the entry; when it ends the entry, so are the reports since its last
+    last = bisect_left(keys, reports[-1], key=_FIRST) if place == len(reports) else at - 1
+    clean = bucket.clean[: last + 1] + bytes(at - last) + bucket.clean[at:]
+    entry = TimelineSlot(was.date, was.type, _put(was.event_ids, place, key.id), was.first)
+    before = bucket.furthest[at - 1] if at else ""
+    return (
+        _Bucket(
+            type=bucket.type,
+            keys=_put(keys, at, member),
+            dates=_put(bucket.dates, at, key.date),
+            folded=(*bucket.folded[:number], entry, *bucket.folded[number + 1 :]),
+            members=_replaced(bucket.members, number, _put(reports, place, order)),
+            starts=bucket.starts,  # the entry opened before it
+            clean=clean,
+            parties=tuple(sorted({*bucket.parties, key.parties.number})),
+            furthest=_put(bucket.furthest, at, max(before, _reach(key.date, key.day))),
+            how=how[:at] + bytes([chose]) + how[at:],
+            entry_of=_put(bucket.entry_of, at, number),
+            close=_put(bucket.close, at, number if chose == JOINED else bucket.close[side]),
+            dated=_put(bucket.dated, at, dated),
+        ),
+        was,
+        entry,
+    )
+
+
+def _verdict(
+    bucket: _Bucket, number: int, member: Member, present: Sequence[Order]
+) -> tuple[int, str] | str:
+    """Whether the entry ``number``, close to a new report, takes it: (its place among the
+    entry's reports, the entry's date then), or "turned away" (the entry holds its document,
+    with another date). ``present`` comes before it in event order (new reports are placed
+    in that order), so no report after it can be turned away for it."""
+    order, key = member
+    reports = bucket.members[number]
+    place = bisect_left(reports, order)
+    then = bucket.dated[bisect_left(bucket.keys, reports[place - 1], key=_FIRST)]
+    if then != key.date and any(_holds(reports, o) for o in present):
+        return "turned away"
+    return place, then
+
+
+def _opened(
+    bucket: _Bucket, member: Member, at: int, number: int
+) -> tuple[_Bucket, TimelineSlot, TimelineSlot]:
+    """``bucket`` with a new report placed just before the report that opened entry
+    ``number``, with the same date: no candidate is close to either, so the new report opens
+    the entry (the same date, so the same reach) and the other joins it."""
+    order, key = member
+    was, clean = bucket.folded[number], bucket.clean
+    entry = TimelineSlot(was.date, was.type, (key.id, *was.event_ids), order)
+    return (
+        _Bucket(
+            type=bucket.type,
+            keys=_put(bucket.keys, at, member),
+            dates=_put(bucket.dates, at, key.date),
+            folded=_replaced(bucket.folded, number, entry),
+            members=_replaced(bucket.members, number, (order, *bucket.members[number])),
+            starts=_replaced(bucket.starts, number, order),
+            # what spanned the neighbour spans it; the entry spans the neighbour now
+            clean=clean[: at + 1] + b"\x00" + clean[at + 1 :],
+            parties=tuple(sorted({*bucket.parties, key.parties.number})),
+            furthest=_put(bucket.furthest, at, bucket.furthest[at]),  # the same reach
+            how=bucket.how[:at] + bytes([OPENED, JOINED]) + bucket.how[at + 1 :],
+            entry_of=_put(bucket.entry_of, at, number),
+            close=(*bucket.close[:at], -1, number, *bucket.close[at + 1 :]),
+            dated=_put(bucket.dated, at, key.date),
+        ),
+        was,
+        entry,
+    )
+
+
+def _replaced(values: tuple[T, ...], at: int, value: T) -> tuple[T, ...]:
+    """``values`` with the one at index ``at`` replaced (copied in C)."""
+    return (*values[:at], value, *values[at + 1 :])
+
+
+def _holds(orders: Sequence[Order], order: Order) -> bool:
+    """Whether ``order`` is among ``orders`` (ascending)."""
+    at = bisect_left(orders, order)
+    return at < len(orders) and orders[at] == order
+
+
+def _put(values: tuple[T, ...], at: int, value: T) -> tuple[T, ...]:
+    """``values`` with ``value`` inserted at index ``at`` (copied in C)."""
+    return (*values[:at], value, *values[at:])
 
 
 def _range_fold(bucket: _Bucket, a: int, b: int) -> list[TimelineSlot]:
@@ -723,16 +966,17 @@ def _range_fold(bucket: _Bucket, a: int, b: int) -> list[TimelineSlot]:
     prefix is the fold stopped early)."""
     opened, start = _fold_run(bucket.keys, a, b, bucket.clean)
     out = [o.slot() for o in opened]
-    for n in range(bisect_left(bucket.starts, start), bisect_left(bucket.starts, b)):
+    bound = bucket.keys[b][0] if b < len(bucket.keys) else None
+    for n in range(bucket.opened_before(start), bucket.opened_before(b)):
         reports = bucket.members[n]
-        if reports[-1] < b:
+        if bound is None or reports[-1] < bound:
             out.append(bucket.folded[n])
             continue
-        kept = reports[: bisect_left(reports, b)]
-        when = bucket.dates[kept[0]]
-        for i in kept[1:]:
-            if len(bucket.dates[i]) > len(when):  # the most precise date, first seen
-                when = bucket.dates[i]
+        kept = reports[: bisect_left(reports, bound)]
+        when = kept[0][1]  # an order's date
+        for order in kept[1:]:
+            if len(order[1]) > len(when):  # the most precise date, first seen
+                when = order[1]
         shared = bucket.folded[n]
         out.append(TimelineSlot(when, shared.type, shared.event_ids[: len(kept)], shared.first))
     return out
