@@ -313,10 +313,13 @@ def _verdict_of_every_pair(kind: str, items: list[Any], cumulative: bool) -> tup
     outlets = [i.outlet for i in items]
     if not pairs:
         if len(set(outlets)) >= 2:
-            return (
-                "corroborated",
-                f"{cg._names(outlets)} independently agree: {items[0].claim.value}.",
-            )
+            named = sorted(set(outlets))
+            if len(named) > cg.OUTLETS_NAMED:  # many: the first ones, then how many more
+                more = len(named) - cg.OUTLETS_NAMED
+                names = f"{', '.join(named[: cg.OUTLETS_NAMED])} and {more} more outlets"
+            else:
+                names = ", ".join(named[:-1]) + " and " + named[-1]
+            return "corroborated", f"{names} independently agree: {items[0].claim.value}."
         copies = f" ({len(items)} documents, one source)" if len(items) > 1 else ""
         return "single-source", f"Only {outlets[0]} reports this{copies}."
     ordered = sorted(items, key=lambda i: (i.claim.as_of or "", i.outlet))
@@ -363,7 +366,8 @@ def test_a_verdict_compares_distinct_values_and_gives_what_comparing_every_pair_
                 "relation": rng.choice(["ally", "supplier"]),
             }[kind]
             as_of = rng.choice([None, "2023", "2024-01", "2024-03", "2024-03-02"][number % 2 :])
-            origin = src(f"d{n}", rng.choice(["A", "B", "C"]), published=as_of,
+            outlets = ["A", "B", "C"] if number % 5 else [f"O{k:02d}" for k in range(12)]
+            origin = src(f"d{n}", rng.choice(outlets), published=as_of,
                          published_estimated=rng.random() < 0.3)  # fmt: skip
             claim = Claim(kind, "X", "death toll", value, f"s{n}", as_of=as_of,
                           polarity=rng.random() < 0.8)  # fmt: skip
@@ -383,6 +387,23 @@ def test_a_verdict_compares_distinct_values_and_gives_what_comparing_every_pair_
     assert long_ones > 5  # explanations cut to their two ends came up
     reasons = {reason for verdict, reason in seen if verdict == "contested"}
     assert len(reasons) == 3, reasons
+
+
+def test_an_agreement_of_many_outlets_names_the_first_ones_and_counts_the_rest() -> None:
+    from storyline import claim_groups as cg
+
+    outlets = [f"Outlet {k:02d}" for k in range(12, 0, -1)]  # seen in reverse order
+    items = [
+        cg._Item(src(f"d{n}", name), Claim("quantity", "X", "toll", "300", "s"), name, frozenset())
+        for n, name in enumerate(outlets * 2)
+    ]
+    verdict, explanation = cg._verdict("quantity", items, False)
+    assert verdict == "corroborated"
+    named = ", ".join(f"Outlet {k:02d}" for k in range(1, cg.OUTLETS_NAMED + 1))
+    assert (
+        explanation == f"{named} and {12 - cg.OUTLETS_NAMED} more outlets independently agree: 300."
+    )
+    assert (verdict, explanation) == _verdict_of_every_pair("quantity", items, False)
 
 
 def test_a_group_is_named_by_its_most_written_form_the_fuller_on_a_tie_then_the_first() -> None:

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .claims import ClaimVocab, vocabulary
+from .layers import GrowingSet
 from .model import Claim, ClaimGroup, Statement, Verdict
 
 # two predicates are one when the Jaccard similarity of their canonical word sets reaches
@@ -72,35 +73,50 @@ class _Item:
 
 # a disagreement's explanation lists this many statements from each end of its time line
 DETAILS_SHOWN = 5
+# an agreement's explanation names this many outlets (alphabetically first), then a count
+OUTLETS_NAMED = 8
 
 
 @dataclass
 class _Value:
     """One value a group's claims give (with its polarity): a claim giving it, whether some
-    claim gives it without a known time, the known times it is given for, and every prefix
-    of those (``_dates_agree`` is a prefix test)."""
+    claim gives it without a known time, the known times it is given for (the earliest and
+    latest of them) and every prefix of those (``_dates_agree`` is a prefix test)."""
 
     claim: Claim
     undated: bool = False
-    times: set[str] = field(default_factory=set)
-    prefixes: set[str] = field(default_factory=set)
+    times: GrowingSet[str] = field(default_factory=GrowingSet)
+    prefixes: GrowingSet[str] = field(default_factory=GrowingSet)
+    earliest: str = ""
+    latest: str = ""
 
     def copy(self) -> _Value:
-        return _Value(self.claim, self.undated, set(self.times), set(self.prefixes))
+        return _Value(
+            self.claim, self.undated, self.times.copy(), self.prefixes.copy(),
+            self.earliest, self.latest,
+        )  # fmt: skip
 
-    def add(self, item: _Item) -> None:
+    def add(self, item: _Item) -> str | None:
+        """Count the claim in; the time it gives when not given before."""
         if not _dated(item):
             self.undated = True
-            return
+            return None
         when = item.claim.as_of or ""
-        if when not in self.times:
-            self.times.add(when)
-            self.prefixes.update(when[:n] for n in range(1, len(when) + 1))
+        if not self.times.add(when):
+            return None
+        for n in range(1, len(when) + 1):
+            self.prefixes.add(when[:n])
+        self.earliest = min(self.earliest, when) if len(self.times) > 1 else when
+        self.latest = max(self.latest, when)
+        return when
 
-    def agrees_in_time(self, other: _Value) -> bool:
-        """Some time of one refines a time of the other (``_dates_agree``)."""
-        # one's time is a prefix of one of the other's (in C: set intersections)
-        return not (self.times.isdisjoint(other.prefixes) and other.times.isdisjoint(self.prefixes))
+    def seal(self) -> None:
+        self.times.seal()
+        self.prefixes.seal()
+
+    def refines(self, when: str) -> bool:
+        """Some time of this value is a prefix of ``when`` or ``when`` a prefix of one."""
+        return when in self.prefixes or any(when[:n] in self.times for n in range(1, len(when)))
 
 
 @dataclass
@@ -112,24 +128,28 @@ class _Summary:
     first_value: str = ""
     # the values given (with polarity), in order of first use: what disagreement reads
     values: dict[tuple[str, bool], _Value] = field(default_factory=dict)
-    outlets: set[str] = field(default_factory=set)
+    # the pairs of values some times of which agree (``_Value.refines``; only grows)
+    same_time: set[frozenset[tuple[str, bool]]] = field(default_factory=set)
+    outlets: GrowingSet[str] = field(default_factory=GrowingSet)
+    named: list[str] = field(default_factory=list)  # the OUTLETS_NAMED first, sorted
     # a form (subject, predicate) -> how often it is written, minus the place of its first use
     subjects: dict[str, tuple[int, int]] = field(default_factory=dict)
     predicates: dict[str, tuple[int, int]] = field(default_factory=dict)
     # what a disagreement lists: each outlet's value and time (``_describe``), ordered by
     # time, outlet and first use; the earliest and latest DETAILS_SHOWN of them kept sorted
-    described: set[str] = field(default_factory=set)
+    described: GrowingSet[str] = field(default_factory=GrowingSet)
     earliest: list[tuple[tuple[str, str, int], str]] = field(default_factory=list)
     latest: list[tuple[tuple[str, str, int], str]] = field(default_factory=list)
     _copied: set[tuple[str, bool]] = field(default_factory=set)  # values this copy owns
 
     def copy(self) -> _Summary:
         """A copy that later ``add`` calls change without changing this one (a value is
-        copied the first time the copy changes it)."""
+        copied the first time the copy changes it). What grows with the corpus is shared
+        in layers (``GrowingSet``), so a copy costs what the group gained since."""
         return _Summary(
-            self.count, self.first_value, dict(self.values), set(self.outlets),
-            dict(self.subjects), dict(self.predicates), set(self.described),
-            list(self.earliest), list(self.latest), set(),
+            self.count, self.first_value, dict(self.values), set(self.same_time),
+            self.outlets.copy(), list(self.named), dict(self.subjects), dict(self.predicates),
+            self.described.copy(), list(self.earliest), list(self.latest), set(),
         )  # fmt: skip
 
     def add(self, item: _Item) -> None:
@@ -145,19 +165,32 @@ class _Summary:
         elif key not in self._copied:
             value = self.values[key] = value.copy()
             self._copied.add(key)
-        value.add(item)
-        self.outlets.add(item.outlet)
+        when = value.add(item)
+        if when is not None:  # a new time: does it meet a time of another value?
+            for other_key, other in self.values.items():
+                pair = frozenset((key, other_key))
+                if other is not value and pair not in self.same_time and other.refines(when):
+                    self.same_time.add(pair)
+        if self.outlets.add(item.outlet):
+            bisect.insort(self.named, item.outlet)
+            del self.named[OUTLETS_NAMED:]
         for forms, form in ((self.subjects, claim.subject), (self.predicates, claim.predicate)):
             seen, first = forms.get(form, (0, -place))
             forms[form] = (seen + 1, first)
         text = _describe(item)
-        if text not in self.described:
-            self.described.add(text)
+        if self.described.add(text):
             entry = ((claim.as_of or "", item.outlet, place), text)
             bisect.insort(self.earliest, entry)
             del self.earliest[DETAILS_SHOWN:]
             bisect.insort(self.latest, entry)
             del self.latest[:-DETAILS_SHOWN]
+
+    def seal(self) -> None:
+        """Freeze what this summary and the values it owns gained (``GrowingSet.seal``)."""
+        self.outlets.seal()
+        self.described.seal()
+        for key in self._copied:
+            self.values[key].seal()
 
     def details(self) -> str:
         """What each outlet says when, earliest first: all of it, or the earliest and the
@@ -344,9 +377,14 @@ def _describe(item: _Item) -> str:
     return f"{item.outlet} says {item.claim.value} as of {when}"
 
 
-def _names(outlets: Sequence[str]) -> str:
-    unique = sorted(set(outlets))
-    return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " and " + unique[-1]
+def _names(first: Sequence[str], count: int) -> str:
+    """Outlets named by the alphabetically ``first`` of them (at most OUTLETS_NAMED, sorted)
+    and how many there are in all."""
+    if count == 1:
+        return first[0]
+    if count > len(first):
+        return f"{', '.join(first)} and {count - len(first)} more outlets"
+    return ", ".join(first[:-1]) + " and " + first[-1]
 
 
 def _conflicts(kind: str, values: Sequence[_Value]) -> list[tuple[_Value, _Value]]:
@@ -359,22 +397,26 @@ def _conflicts(kind: str, values: Sequence[_Value]) -> list[tuple[_Value, _Value
 
 
 def _time_explains(
-    kind: str, pairs: Sequence[tuple[_Value, _Value]], cumulative: bool
+    kind: str, pairs: Sequence[tuple[_Value, _Value]], summary: _Summary, cumulative: bool
 ) -> str | None:
     """None when time explains every difference between the disagreeing values, else the
     reason it does not (checked in this order)."""
     if any(a.undated or b.undated for a, b in pairs):
         return "their dates are unknown or estimated, so time cannot explain the difference"
-    if any(a.agrees_in_time(b) for a, b in pairs):
+    if any(frozenset((_key(a), _key(b))) in summary.same_time for a, b in pairs):
         return "they disagree for the same time"
     if cumulative and kind == "quantity":
         for a, b in pairs:
             for early, late in ((a, b), (b, a)):
                 low, high = value_range(early.claim.value), value_range(late.claim.value)
-                later = min(early.times) < max(late.times)
+                later = early.earliest < late.latest
                 if later and low and high and high[1] < low[0]:
                     return "a later count is lower than an earlier one"
     return None
+
+
+def _key(value: _Value) -> tuple[str, bool]:
+    return value.claim.value, value.claim.polarity
 
 
 def _verdict(kind: str, items: Sequence[_Item], cumulative: bool) -> tuple[Verdict, str]:
@@ -385,15 +427,14 @@ def _judge(kind: str, summary: _Summary, cumulative: bool) -> tuple[Verdict, str
     """The verdict on a group from its summary: values are compared with each other (a
     few), not claims (a group reported by thousands of documents stays cheap to judge)."""
     pairs = _conflicts(kind, list(summary.values.values()))
-    outlets = sorted(summary.outlets)
     if not pairs:
-        if len(outlets) >= 2:
-            value = summary.first_value
-            return "corroborated", f"{_names(outlets)} independently agree: {value}."
+        names = _names(summary.named, len(summary.outlets))
+        if len(summary.outlets) >= 2:
+            return "corroborated", f"{names} independently agree: {summary.first_value}."
         copies = f" ({summary.count} documents, one source)" if summary.count > 1 else ""
-        return "single-source", f"Only {outlets[0]} reports this{copies}."
+        return "single-source", f"Only {names} reports this{copies}."
     details = summary.details()
-    reason = _time_explains(kind, pairs, cumulative)
+    reason = _time_explains(kind, pairs, summary, cumulative)
     if reason is None:
         return "changed-over-time", f"The value changes with time: {details}."
     return "contested", f"Sources disagree and {reason}: {details}."
@@ -479,6 +520,8 @@ class ClaimIndex:
                 clusters[number] = clusters[number].copy()
             touched.add(number)
             clusters[number].add(item)
+        for number in touched:  # what they gained frozen: the next index shares it
+            clusters[number].summary.seal()
         judged = {number: _group(clusters[number], self.vocab) for number in touched}
         known = len(self.groups)
         groups = [*self.groups, *(judged[n] for n in range(known, len(clusters)))]

@@ -16,7 +16,7 @@ import functools
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, NamedTuple, TypeVar
@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, TypeVar
 import yaml
 
 from .claim_groups import ClaimSource, independent_outlets
+from .layers import pushed
 from .model import ClaimGroup, Document
 from .store import OutletRow, Store
 
@@ -239,7 +240,6 @@ def store_kinds(store: Store, after: int = 0) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- profile states
 
-_Sized = TypeVar("_Sized", bound=Sized)
 _V = TypeVar("_V")
 
 
@@ -273,7 +273,7 @@ class ProfileState:
 
     Never changed once built (the web app may share one while building the next from it):
     what grows with the corpus is kept in layers, each over twice the size of the one on
-    it, so extending copies only the few small top layers (``_pushed``)."""
+    it, so extending copies only the few small top layers (``layers.pushed``)."""
 
     # id -> document, in ingest order, layers oldest first (as the other fields)
     documents: tuple[dict[str, ProfiledDocument], ...] = ()
@@ -385,9 +385,9 @@ def _grown(
     for actor, count in mentions.items():
         mentions[actor] = state.mentions_of(actor) + count
     grown = ProfileState(
-        _pushed(state.documents, documents, _joined),
-        _pushed(state.outlets, outlets, _joined),
-        _pushed(state.mentions, mentions, _joined),
+        pushed(state.documents, documents, _joined),
+        pushed(state.outlets, outlets, _joined),
+        pushed(state.mentions, mentions, _joined),
         state.keys,
         state.limit,
         state.last_rowid,
@@ -441,7 +441,7 @@ def _outlet_grown(
         mentions[actor] = mentions.get(actor, 0) + count
     ids = tuple(d.id for d in docs)
     return OutletState(
-        _pushed(old.documents, ids, _concatenated) if old else (ids,),
+        pushed(old.documents, ids, _concatenated) if old else (ids,),
         kinds,
         min(dates, default=None),
         max(dates, default=None),
@@ -449,22 +449,6 @@ def _outlet_grown(
         (old.claims if old else 0) + sum(d.claims for d in docs),
         naming,
     )
-
-
-def _pushed(
-    layers: tuple[_Sized, ...], top: _Sized, join: Callable[[_Sized, _Sized], _Sized]
-) -> tuple[_Sized, ...]:
-    """``layers`` (oldest first) with ``top`` on them, the topmost then joined while the one
-    under is at most twice their size: each layer over twice the size of the one on it,
-    so there are O(log n) of them and an item is copied O(log n) times in all (a
-    persistent append-only store; ``layers`` is left as it was)."""
-    if not len(top):
-        return layers
-    stack = [*layers, top]
-    while len(stack) > 1 and len(stack[-2]) <= 2 * len(stack[-1]):
-        upper = stack.pop()
-        stack[-1] = join(stack[-1], upper)
-    return tuple(stack)
 
 
 def _joined(lower: dict[str, _V], upper: dict[str, _V]) -> dict[str, _V]:
