@@ -8,6 +8,7 @@ import io
 import json
 import random
 from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import networkx as nx
@@ -345,12 +346,16 @@ def test_an_entry_is_told_by_a_report_that_gives_its_date_then_the_most_confiden
     assert views.lead_report("2024-02", reports).id == 1
 
 
-def _random_reports(rng: random.Random, count: int, documents: list[str]) -> list[views.Member]:
+EVENT_DATES = ["2019", "2019-06", "2019-06-10", "2019-06-12", "2019-06-20", "2019-07", "2020"]
+
+
+def _random_reports(
+    rng: random.Random, count: int, documents: list[str], dates: list[str] = EVENT_DATES
+) -> list[views.Member]:
     """Reports of one bucket: dates from a few precisions of one event and its neighbours
     (so entries join, turn reports away and change their dates), documents from a small
     set (so documents report an event twice)."""
     parties = views._refs_parties(0, [ActorRef("Russia", "RUS", None, "russia")], [])
-    dates = ["2019", "2019-06", "2019-06-10", "2019-06-12", "2019-06-20", "2019-07", "2020"]
     made = []
     for number in range(count):
         when, document = rng.choice(dates), rng.choice(documents)
@@ -395,3 +400,44 @@ def test_a_report_placed_by_its_neighbour_is_where_folding_again_puts_it() -> No
             hows.add(bucket.how[bucket.keys.index(member)])
     assert placed > tried / 2
     assert hows == {views.JOINED, views.OPENED, views.TURNED_AWAY_ONCE}  # every way placed
+
+
+def test_new_reports_spliced_into_a_bucket_give_the_fold_of_all_of_them() -> None:
+    """A bucket's segments with new reports (``_Segments.spliced``: placed by a neighbour,
+    folded on from the entries open at the end, the segments they reach folded again) are
+    the segments of all the reports folded afresh, field for field; and the entries it
+    reports dropped and made turn the old timeline into the new one. Random buckets over
+    two years (cut into segments), new documents sorting among the old ones and
+    after them (on later dates), several reports of one document."""
+    rng = random.Random(12)
+    appended = 0
+    for _ in range(300):
+        spread = ["2019-06-10", "2019-07-01", "2019-08", "2019-08-20", "2019-09-15", "2019-11"]
+        # a run every three days: one long segment, in which early entries close
+        chain = [(date(2019, 8, 1) + timedelta(days=3 * k)).isoformat() for k in range(12)]
+        between = [(date(2019, 8, 2) + timedelta(days=3 * k)).isoformat() for k in range(12)]
+        old = _random_reports(
+            rng, rng.randint(3, 24), ["a", "b", "c", "d", "e"], rng.choice([spread, chain])
+        )
+        before = views._segments(views._segmented(sorted(old)))
+        for batch in range(1, 5):  # four ingests: each grows what the one before made
+            later = ["2020", "2020-02", "2020-02-03", "2020-02-05", "2021"]
+            dates = rng.choice([EVENT_DATES, spread, later, chain, between])
+            new = []
+            for order, key in _random_reports(rng, rng.randint(1, 6), ["0", "c5", "x"], dates):
+                moved = (*order[:2], f"{order[2]}{batch}", order[3] + 100 * batch)
+                key = replace(key, id=moved[3], document_id=moved[2], order=moved)
+                new.append((moved, key))
+            after, stale, fresh = before.spliced(sorted(new))
+            expected = views._segmented(sorted(old + new))
+            assert list(after.parts) == expected
+            assert after == views._segments(expected)
+            slots = [s for part in before.parts for s in part.folded]
+            for slot in stale:
+                slots.remove(slot)
+            assert sorted(map(views._slot_order, [*slots, *fresh])) == sorted(
+                views._slot_order(s) for part in expected for s in part.folded
+            )
+            appended += min(new)[0] > max(old)[0]
+            old, before = old + new, after
+    assert appended > 100

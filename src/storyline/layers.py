@@ -6,6 +6,8 @@ the one on it: a copy shares the layers and copies only what was added since."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections.abc import Callable, Hashable, Iterator, Sized
 from typing import Generic, TypeVar
 
@@ -69,3 +71,18 @@ class GrowingSet(Generic[_H]):
     def copy(self) -> GrowingSet[_H]:
         """The same items, in a set whose ``add`` leaves this one as it is."""
         return GrowingSet(pushed(self._layers, frozenset(self._top), frozenset.union), self._size)
+
+
+@contextlib.contextmanager
+def no_collection() -> Iterator[None]:
+    """Pause the cycle collector while a state is built: building one copies tuples that
+    grow with the corpus, and each young-generation collection would walk every such new
+    tuple again (measured: 40% of extending the timeline and claim states at 30,000
+    documents). The states hold no reference cycles; collection resumes after, as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

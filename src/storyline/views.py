@@ -12,13 +12,14 @@ import json
 import operator
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import mean
 from typing import Any, NamedTuple, TypeVar
 
 from .claim_groups import ClaimIndex, ClaimSource
+from .layers import no_collection
 from .model import ActorRef, ClaimGroup
 from .sources import SourceProfile, profile_store
 from .store import EventKey, Store, StoredEvent
@@ -284,6 +285,7 @@ def timeline_index(
     return _filtered(store, keys, flt)
 
 
+@no_collection()
 def timeline_keys(store: Store, previous: TimelineKeys | None = None) -> TimelineKeys:
     """Every event that happened (or was promised), bucketed by type and parties (the
     timeline never joins reports across buckets), each bucket folded into its entries.
@@ -457,6 +459,16 @@ class GroupKey:
 Member = tuple[Order, GroupKey]  # a report's place in event order, and its key
 
 
+class _Still(NamedTuple):
+    """An entry still open at the end of a fold (``_Bucket.open``)."""
+
+    number: int
+    date: str
+    day: int
+    reach: str
+    last: Order
+
+
 @dataclass(frozen=True)
 class _Bucket:
     """Dated reports of one type between the same parties (a segment of their bucket: see
@@ -480,6 +492,11 @@ class _Bucket:
     entry_of: tuple[int, ...] = ()
     close: tuple[int, ...] = ()
     dated: tuple[str, ...] = ()
+    # per report, whether no entry before it was in reach (a fold can start again there)
+    alone: bytes = b""
+    # the entries still open after its last report (a report after it could join them):
+    # number, date, day precision, reach and last report, in the order they opened
+    open: tuple[_Still, ...] = ()
 
     @property
     def reach(self) -> str:
@@ -555,7 +572,7 @@ class _Segments:
             alone = alone or low >= high
         gone = sorted(hit)
         if len(gone) == 1 and not alone:  # all within one segment's reach: it stays one
-            grown, dropped, made_slots = _grown(parts[gone[0]], rest)
+            grown, dropped, made_slots = _grown(parts[gone[0]], rest, joined)
             made = [grown]
         else:
             pool = sorted([*rest, *(m for n in gone for m in parts[n].keys)], key=_FIRST)
@@ -675,6 +692,8 @@ class _Record:
     entry: list[int] = field(default_factory=list)
     close: list[int] = field(default_factory=list)
     dated: list[str] = field(default_factory=list)
+    alone: bytearray = field(default_factory=bytearray)  # no candidate in reach before it
+    open: list[_Open] = field(default_factory=list)
 
 
 def _fold_run(
@@ -683,6 +702,8 @@ def _fold_run(
     stop: int | None = None,
     clean: bytes | None = None,
     record: _Record | None = None,
+    open_entries: Sequence[_Open] = (),
+    numbered: int = 0,
 ) -> tuple[list[_Open], int]:
     """Fold one bucket's reports ``keys[start:stop]``. They come in date order, so an open
     entry that no later report can be close to is dropped from the candidates (linear time);
@@ -691,10 +712,13 @@ def _fold_run(
     With ``clean`` (the bucket's shared fold, ``_Bucket.clean``) the run stops at the first
     report ``i`` where it has no candidate left and ``clean[i]``: from there on both folds
     are the same. ``record`` collects, per report, how it found its entry and which (see
-    ``_Record``). Returns the entries and where the run stopped."""
+    ``_Record``), and the entries still open at the end. ``open_entries``: those of a fold
+    of the reports before ``start``, which this run goes on from (``numbered``: how many
+    entries that fold has; those this run opens are numbered after them). Returns the
+    entries opened and where the run stopped."""
     stop = len(keys) if stop is None else stop
     built: list[_Open] = []
-    candidates: list[_Open] = []
+    candidates = list(open_entries)
     earliest = ""
     for i in range(start, stop):
         at, key = keys[i]
@@ -712,9 +736,11 @@ def _fold_run(
                     match = entry
                     break
                 turned += 1
+        opened = match is None
         if match is None:
             reach = _reach(key.date, key.day)
-            match = _Open(key.date, key.type, key.day, reach, at, len(built), [], [], i, i, set())
+            number = numbered + len(built)
+            match = _Open(key.date, key.type, key.day, reach, at, number, [], [], i, i, set())
             built.append(match)
             candidates.append(match)
         elif len(key.date) > len(match.date):  # keep the most precise date
@@ -730,6 +756,10 @@ def _fold_run(
             record.entry.append(match.number)
             record.close.append(-1 if close is None else close.number)
             record.dated.append(match.date)
+            record.alone.append(opened and len(candidates) == 1)  # in reach: only its own
+    if record is not None and stop > start:
+        last = keys[stop - 1][1].date
+        record.open = [e for e in candidates if e.reach >= last]
     return built, stop
 
 
@@ -761,6 +791,21 @@ def _bucket(members: Sequence[Member], furthest: tuple[str, ...] | None = None) 
         entry_of=tuple(record.entry),
         close=tuple(record.close),
         dated=tuple(record.dated),
+        alone=bytes(record.alone),
+        open=_still(record.open),
+    )
+
+
+def _still(
+    entries: Iterable[_Open], lasts: Mapping[int, Order] | None = None
+) -> tuple[_Still, ...]:
+    """The open entries as kept; ``lasts``: the last report of those that took none in the
+    run (they came open into it)."""
+    return tuple(
+        _Still(
+            e.number, e.date, e.day, e.reach, e.orders[-1] if e.orders else (lasts or {})[e.number]
+        )
+        for e in entries
     )
 
 
@@ -782,19 +827,21 @@ def _raised(furthest: tuple[str, ...], before: str) -> tuple[str, ...]:
 
 
 def _grown(
-    bucket: _Bucket, members: Sequence[Member]
+    bucket: _Bucket, members: Sequence[Member], present: Mapping[str, Sequence[Order]]
 ) -> tuple[_Bucket, list[TimelineSlot], list[TimelineSlot]]:
     """``bucket`` with new reports (in event order) folded in, folding again only from the
-    last report ``c`` before them where no entry of the fold spans (``clean``) and that no
-    report before can reach a new one from: the entries before ``c`` are what they were (no
-    new report can join them, and no report from ``c`` on joined them), the rest is the
-    fold of the reports from ``c`` on. New reports of the latest days fold again only the
-    last days' reports, however long the bucket. Returns the bucket, the entries it no
-    longer has and those it has instead."""
+    last report ``c`` before them that no entry before was in reach of (``alone``): the
+    entries before ``c`` are what they were (no report from ``c`` on, new or not, can join
+    them or be turned away by them), the rest is the fold of the reports from ``c`` on, a
+    fold that starts there with no candidate as the whole fold did. Reports that all come
+    after the last go on from its open entries (``_appended``). Returns the bucket, the
+    entries it no longer has and those it has instead."""
     keys = bucket.keys
+    if members[0][0] > keys[-1][0]:
+        return _appended(bucket, members, present)
     at = bisect_left(keys, members[0][0], key=_FIRST)
-    limit = min(at, bisect_left(bucket.furthest, members[0][1].date))
-    cut = limit if limit == len(keys) else bucket.clean.rfind(b"\x01", 0, limit + 1)
+    # alone before the report at ``at`` says nothing of a new one with an earlier date
+    cut = max(0, bucket.alone.rfind(b"\x01", 0, at))
     tail = _bucket(sorted([*keys[cut:], *members]))  # unique orders: plain tuples sort
     kept = bucket.opened_before(cut)  # the entries opened before the cut
     grown = _Bucket(
@@ -809,11 +856,81 @@ def _grown(
         furthest=bucket.furthest[:cut]
         + _raised(tail.furthest, bucket.furthest[cut - 1] if cut else ""),
         how=bucket.how[:cut] + tail.how,
+        alone=bucket.alone[:cut] + tail.alone,
         entry_of=bucket.entry_of[:cut] + tuple(n + kept for n in tail.entry_of),
         close=bucket.close[:cut] + tuple(n + kept if n >= 0 else n for n in tail.close),
         dated=bucket.dated[:cut] + tail.dated,
+        # no entry before the cut reaches the new reports, and so none is open at the end
+        open=tuple(e._replace(number=e.number + kept) for e in tail.open),
     )
     return grown, list(bucket.folded[kept:]), list(tail.folded)
+
+
+def _appended(
+    bucket: _Bucket, members: Sequence[Member], present: Mapping[str, Sequence[Order]]
+) -> tuple[_Bucket, list[TimelineSlot], list[TimelineSlot]]:
+    """``bucket`` with new reports that all come after its last (the news of the latest
+    days): the fold goes on from the entries open at its end (``_Bucket.open``), as folding
+    all the reports would; nothing before is folded again. Their documents are new: an
+    open entry holds one only when a report of it was placed there just before (``present``:
+    per document, the reports placed), so only those are looked up."""
+    keys, n = bucket.keys + tuple(members), len(bucket.keys)
+    lasts = {e.number: e.last for e in bucket.open}
+    still = [
+        _Open(e.date, bucket.type, e.day, e.reach, bucket.folded[e.number].first, e.number,
+              [], [], -1, bisect_left(keys, e.last, 0, n, key=_FIRST), set())
+        for e in bucket.open
+    ]  # fmt: skip
+    for e in still:
+        for document in {key.document_id for _, key in members}:
+            if any(_holds(bucket.members[e.number], o) for o in present.get(document, ())):
+                e.documents.add(document)
+    ends = {e.number: e.end for e in still}
+    record = _Record()
+    built, _ = _fold_run(keys, n, record=record, open_entries=still, numbered=len(bucket.folded))
+    folded, kept = list(bucket.folded), list(bucket.members)
+    changed = [e for e in still if e.event_ids]
+    stale = [folded[e.number] for e in changed]
+    for e in changed:
+        was = folded[e.number]
+        folded[e.number] = TimelineSlot(
+            e.date, was.type, was.event_ids + tuple(e.event_ids), was.first
+        )
+        kept[e.number] = kept[e.number] + tuple(e.orders)
+    made = [o.slot() for o in built]
+    # the reports from an entry's old last up to a new one are within it; a new entry
+    # spans its own reports
+    lowest = min((ends[e.number] for e in changed), default=n - 1)
+    change = [0] * (len(members) + 1)
+    for e in [*changed, *built]:
+        first = e.start - n + 1 if e.start >= n else 0
+        change[first] += 1
+        change[e.end - n + 1] -= 1
+    marks, running = bytearray(len(members)), 0
+    for i in range(len(members)):
+        running += change[i]
+        marks[i] = running == 0
+    return (
+        _Bucket(
+            type=bucket.type,
+            keys=keys,
+            dates=bucket.dates + tuple(key.date for _, key in members),
+            folded=(*folded, *made),
+            members=(*kept, *(tuple(o.orders) for o in built)),
+            starts=bucket.starts + tuple(o.first for o in built),
+            clean=bucket.clean[: lowest + 1] + bytes(n - lowest - 1) + bytes(marks),
+            parties=tuple(sorted({*bucket.parties, *_numbers(members)})),
+            furthest=bucket.furthest + _furthest(members, bucket.reach),
+            how=bucket.how + bytes(record.how),
+            alone=bucket.alone + bytes(record.alone),
+            entry_of=bucket.entry_of + tuple(record.entry),
+            close=bucket.close + tuple(record.close),
+            dated=bucket.dated + tuple(record.dated),
+            open=_still(record.open, lasts),
+        ),
+        stale,
+        [*(folded[e.number] for e in changed), *made],
+    )
 
 
 _FIRST = operator.itemgetter(0)
@@ -886,9 +1003,14 @@ def _joined(
             parties=tuple(sorted({*bucket.parties, key.parties.number})),
             furthest=_put(bucket.furthest, at, max(before, _reach(key.date, key.day))),
             how=how[:at] + bytes([chose]) + how[at:],
+            alone=bucket.alone[:at] + b"\x00" + bucket.alone[at:],
             entry_of=_put(bucket.entry_of, at, number),
             close=_put(bucket.close, at, number if chose == JOINED else bucket.close[side]),
             dated=_put(bucket.dated, at, dated),
+            open=tuple(  # the entry's last report, if it is open and this one ends it
+                e._replace(last=order) if e.number == number and place == len(reports) else e
+                for e in bucket.open
+            ),
         ),
         was,
         entry,
@@ -933,9 +1055,11 @@ def _opened(
             parties=tuple(sorted({*bucket.parties, key.parties.number})),
             furthest=_put(bucket.furthest, at, bucket.furthest[at]),  # the same reach
             how=bucket.how[:at] + bytes([OPENED, JOINED]) + bucket.how[at + 1 :],
+            alone=bucket.alone[: at + 1] + b"\x00" + bucket.alone[at + 1 :],
             entry_of=_put(bucket.entry_of, at, number),
             close=(*bucket.close[:at], -1, number, *bucket.close[at + 1 :]),
             dated=_put(bucket.dated, at, key.date),
+            open=bucket.open,  # the neighbour or a later report stays the entry's last
         ),
         was,
         entry,
@@ -1191,6 +1315,7 @@ class ClaimState:
     stamp: tuple[str, str, str] = ("", "", "")
 
 
+@no_collection()
 def claim_state(store: Store, previous: ClaimState | None = None) -> ClaimState:
     """The store's claims grouped. ``previous`` (of an earlier state of the same store) is
     extended with the claims of the documents stored since, judging again only the groups
