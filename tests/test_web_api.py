@@ -1270,3 +1270,24 @@ def test_timeline_keys_extended_with_events_every_article_reports_again_fold_lit
             stored += sum(len(p.keys) for s in fresh.by_name.values() for p in s.parts)
             before = extended
         assert refolded < stored / 3 if repeats else refolded == 0, (refolded, stored)
+
+
+def test_view_states_hold_no_reference_cycles_and_are_kept_out_of_the_collector(
+    kb_events: Path,
+) -> None:
+    """The web app's view states are built with the cycle collector paused and then frozen
+    out of its way (``layers.long_lived``): a state dropped for a newer one must still be
+    freed, by reference counting, so it may hold no reference cycle. Dropping each state
+    (built afresh and extended) leaves nothing for the collector to find."""
+    import gc
+
+    with Store(kb_events, readonly=True) as store:
+        for build in (views.timeline_keys, views.claim_state, sources.profile_state):
+            gc.unfreeze()  # what earlier states froze, and whatever was alive then
+            gc.collect()
+            state = build(store, None)
+            assert gc.get_freeze_count() > 0  # frozen out of the collector's way
+            extended = build(store, state)
+            gc.unfreeze()  # what the states are made of is the collector's again
+            del state, extended
+            assert gc.collect() == 0, build.__name__

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, TypeVar
 import yaml
 
 from .claim_groups import ClaimSource, independent_outlets
-from .layers import no_collection, pushed
+from .layers import long_lived, pushed
 from .model import ClaimGroup, Document
 from .store import OutletRow, Store
 
@@ -303,7 +303,7 @@ class ProfileState:
         return _found(self.mentions, actor_id) or 0
 
 
-@no_collection()
+@long_lived()
 def profile_state(
     store: Store, previous: ProfileState | None = None, limit: int = KEY_ACTORS
 ) -> ProfileState:

@@ -19,7 +19,7 @@ from statistics import mean
 from typing import Any, NamedTuple, TypeVar
 
 from .claim_groups import ClaimIndex, ClaimSource
-from .layers import no_collection
+from .layers import long_lived
 from .model import ActorRef, ClaimGroup
 from .sources import SourceProfile, profile_store
 from .store import EventKey, Store, StoredEvent
@@ -285,7 +285,7 @@ def timeline_index(
     return _filtered(store, keys, flt)
 
 
-@no_collection()
+@long_lived()
 def timeline_keys(store: Store, previous: TimelineKeys | None = None) -> TimelineKeys:
     """Every event that happened (or was promised), bucketed by type and parties (the
     timeline never joins reports across buckets), each bucket folded into its entries.
@@ -1315,7 +1315,7 @@ class ClaimState:
     stamp: tuple[str, str, str] = ("", "", "")
 
 
-@no_collection()
+@long_lived()
 def claim_state(store: Store, previous: ClaimState | None = None) -> ClaimState:
     """The store's claims grouped. ``previous`` (of an earlier state of the same store) is
     extended with the claims of the documents stored since, judging again only the groups
