@@ -22,11 +22,11 @@ import functools
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .claims import ClaimVocab, vocabulary
-from .layers import GrowingSet
+from .layers import GrowingMap, GrowingSet
 from .model import Claim, ClaimGroup, Statement, Verdict
 
 # two predicates are one when the Jaccard similarity of their canonical word sets reaches
@@ -240,7 +240,9 @@ def independent_outlets(sources: Sequence[ClaimSource]) -> dict[str, str]:
     return _outlets_of(sources, {s.document: s for s in sources})
 
 
-def _outlets_of(sources: Sequence[ClaimSource], by_id: dict[str, ClaimSource]) -> dict[str, str]:
+def _outlets_of(
+    sources: Sequence[ClaimSource], by_id: Mapping[str, ClaimSource] | GrowingMap[str, ClaimSource]
+) -> dict[str, str]:
     """The outlets of ``sources``, reading copy links through ``by_id`` (a copy is always
     of an earlier document, so documents added later never change an earlier one's)."""
     outlets: dict[str, str] = {}
@@ -488,8 +490,10 @@ class ClaimIndex:
     # only clusters of the same kind and subject can take a claim (``_joins``): indexed so,
     # a claim is compared with those, not with every cluster of the corpus
     by_subject: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
-    sources: dict[str, ClaimSource] = field(default_factory=dict)  # documents seen
-    outlets: dict[str, str] = field(default_factory=dict)
+    # the documents seen and the outlet each counts for (in layers: an index copies what
+    # its documents added, not every document)
+    sources: GrowingMap[str, ClaimSource] = field(default_factory=GrowingMap)
+    outlets: GrowingMap[str, str] = field(default_factory=GrowingMap)
 
     @classmethod
     def empty(cls, vocab: ClaimVocab | None = None) -> ClaimIndex:
@@ -501,9 +505,14 @@ class ClaimIndex:
         if not items:
             return self
         batch = {origin.document: origin for origin, _ in items}
-        sources = {**batch, **self.sources}  # a document seen before keeps its record
-        outlets = dict(self.outlets)
-        outlets.update(_outlets_of([s for d, s in batch.items() if d not in outlets], sources))
+        sources, outlets = self.sources.copy(), self.outlets.copy()
+        for document, origin in batch.items():
+            sources.add(document, origin)  # a document seen before keeps its record
+        new = [origin for document, origin in batch.items() if document not in outlets]
+        for document, outlet in _outlets_of(new, sources).items():
+            outlets.add(document, outlet)
+        sources.seal()
+        outlets.seal()
         clusters = list(self.clusters)
         by_subject = dict(self.by_subject)
         touched: set[int] = set()

@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 
 _Sized = TypeVar("_Sized", bound=Sized)
 _H = TypeVar("_H", bound=Hashable)
+_V = TypeVar("_V")
 
 
 def pushed(
@@ -93,3 +94,48 @@ def long_lived() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+class GrowingMap(Generic[_H, _V]):
+    """A mapping that only gains keys (a key keeps its first value), copied as a
+    ``GrowingSet`` is: frozen layers under a dictionary of its own."""
+
+    __slots__ = ("_layers", "_top")
+
+    def __init__(self, layers: tuple[dict[_H, _V], ...] = ()) -> None:
+        self._layers = layers
+        self._top: dict[_H, _V] = {}
+
+    def get(self, key: _H, default: _V | None = None) -> _V | None:
+        if key in self._top:
+            return self._top[key]
+        for layer in reversed(self._layers):
+            if key in layer:
+                return layer[key]
+        return default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._top or any(key in layer for layer in self._layers)
+
+    def __getitem__(self, key: _H) -> _V:
+        if key not in self:
+            raise KeyError(key)
+        return self.get(key)  # type: ignore[return-value]
+
+    def add(self, key: _H, value: _V) -> None:
+        """Map ``key`` to ``value`` unless it is mapped already."""
+        if key not in self:
+            self._top[key] = value
+
+    def seal(self) -> None:
+        """Freeze what was added since into the layers (``GrowingSet.seal``)."""
+        self._layers = pushed(self._layers, self._top, _merged)
+        self._top = {}
+
+    def copy(self) -> GrowingMap[_H, _V]:
+        """The same items, in a mapping whose ``add`` leaves this one as it is."""
+        return GrowingMap(pushed(self._layers, dict(self._top), _merged))
+
+
+def _merged(lower: dict[_H, _V], upper: dict[_H, _V]) -> dict[_H, _V]:
+    return {**lower, **upper}
