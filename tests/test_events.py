@@ -179,6 +179,22 @@ def test_ties_between_two_parties_make_both_the_actors(code: Coder) -> None:
     assert countries(event.actors) == {"CHL", "BOL"} and event.recipients == ()
 
 
+def test_a_second_object_the_parser_hangs_on_the_verb_gives_it_no_recipient(
+    code: Coder,
+) -> None:
+    """A run-on sentence parsed with two direct objects ("ousting the government of X,
+    talks aimed at ties between France and Guinea"): the second is a clause of its own, so
+    the recipient fallback does not take a party from it."""
+    text = (
+        "This visit marked Mamady Doumbouya's third trip abroad since his army seized power "
+        "in September 2021, ousting the elected government of Alpha Conde, talks aimed to "
+        "strengthen ties between France and Guinea."
+    )
+    ousting = [e for e in code(text) if e.trigger == "ousting"]
+    assert ousting and ousting[0].type == "COERCE"
+    assert "FRA" not in countries(ousting[0].recipients)
+
+
 def test_the_two_sides_are_the_two_last_named_actors(code_with_actors: Coder) -> None:
     text = "Vietnam hosted a delegation from Laos. The two sides discussed trade."
     events = code_with_actors(text)

@@ -500,6 +500,10 @@ def _fallback_recipient(trigger: Trigger, slots: _Slots, parties: Parties) -> No
     subject = _subject_token(trigger.verb) if trigger.verb is not None else None
     skip = {t.i for t in subject.subtree} if subject is not None else set()
     skip |= {c.i for c in head.children if c.dep_ in ("poss", "amod", "compound")}
+    # a second direct object is a clause the parser hung on the verb, not its object
+    # ("ousting the government of X, discussions aimed to strengthen ties with Russia")
+    objects = [c for c in head.children if c.dep_ in _OBJECTS]
+    skip |= {t.i for extra in objects[1:] for t in extra.subtree}
     tokens = [t for t in head.subtree if t.i not in skip and t.i != head.i]
     found = parties.first_in(tokens)
     if found is not None and not any(_same(found, a) for a in slots.actors):
