@@ -129,13 +129,14 @@ class GrowingMap(Generic[_H, _V]):
 
     def seal(self) -> None:
         """Freeze what was added since into the layers (``GrowingSet.seal``)."""
-        self._layers = pushed(self._layers, self._top, _merged)
+        self._layers = pushed(self._layers, self._top, merged)
         self._top = {}
 
     def copy(self) -> GrowingMap[_H, _V]:
         """The same items, in a mapping whose ``add`` leaves this one as it is."""
-        return GrowingMap(pushed(self._layers, dict(self._top), _merged))
+        return GrowingMap(pushed(self._layers, dict(self._top), merged))
 
 
-def _merged(lower: dict[_H, _V], upper: dict[_H, _V]) -> dict[_H, _V]:
+def merged(lower: dict[_H, _V], upper: dict[_H, _V]) -> dict[_H, _V]:
+    """Two dictionary layers as one, the upper's values winning (a ``pushed`` join)."""
     return {**lower, **upper}

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, TypeVar
 import yaml
 
 from .claim_groups import ClaimSource, independent_outlets
-from .layers import long_lived, pushed
+from .layers import long_lived, merged, pushed
 from .model import ClaimGroup, Document
 from .store import OutletRow, Store
 
@@ -386,9 +386,9 @@ def _grown(
     for actor, count in mentions.items():
         mentions[actor] = state.mentions_of(actor) + count
     grown = ProfileState(
-        pushed(state.documents, documents, _joined),
-        pushed(state.outlets, outlets, _joined),
-        pushed(state.mentions, mentions, _joined),
+        pushed(state.documents, documents, merged),
+        pushed(state.outlets, outlets, merged),
+        pushed(state.mentions, mentions, merged),
         state.keys,
         state.limit,
         state.last_rowid,
@@ -450,10 +450,6 @@ def _outlet_grown(
         (old.claims if old else 0) + sum(d.claims for d in docs),
         naming,
     )
-
-
-def _joined(lower: dict[str, _V], upper: dict[str, _V]) -> dict[str, _V]:
-    return {**lower, **upper}
 
 
 def _concatenated(lower: tuple[str, ...], upper: tuple[str, ...]) -> tuple[str, ...]:

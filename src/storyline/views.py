@@ -311,24 +311,20 @@ def timeline_keys(store: Store, previous: TimelineKeys | None = None) -> Timelin
 
 def _undated(members: Sequence[Member], was: _Undated | None = None) -> _Undated:
     """The undated reports of a bucket (with ``was``'s, an earlier state's, when given),
-    in event order, as one entry. An earlier state's reports stay where they are: each new
-    one is put in its place (bisected; the lists move in C)."""
+    in event order, as one entry (``_undated_slot``). An earlier state's reports stay where
+    they are: each new one is put in its place (bisected; the lists move in C)."""
     if was is None:
         keys = sorted(members, key=_FIRST)
-        ids = [key.id for _, key in keys]
-    else:
-        keys, ids = list(was.keys), list(was.slot.event_ids)
-        for member in sorted(members, key=_FIRST):
-            at = bisect_left(keys, member[0], key=_FIRST)
-            keys.insert(at, member)
-            ids.insert(at, member[1].id)
-    numbers = {*(was.parties if was else ()), *(key.parties.number for _, key in members)}
-    found = [key.published for _, key in members if key.published]
-    if was is not None and was.slot.published:
-        found.append(was.slot.published)
-    first, key = keys[0]
-    slot = TimelineSlot(None, key.type, tuple(ids), first, min(found, default=None))
-    return _Undated(key.type, tuple(keys), tuple(sorted(numbers)), slot)
+        return _Undated(keys[0][1].type, tuple(keys), _numbers(keys), _undated_slot(keys))
+    grown, ids = list(was.keys), list(was.slot.event_ids)
+    for member in sorted(members, key=_FIRST):
+        at = bisect_left(grown, member[0], key=_FIRST)
+        grown.insert(at, member)
+        ids.insert(at, member[1].id)
+    dates = [d for d in (was.slot.published, *(k.published for _, k in members)) if d]
+    slot = TimelineSlot(None, was.type, tuple(ids), grown[0][0], min(dates, default=None))
+    parties = tuple(sorted({*was.parties, *_numbers(members)}))
+    return _Undated(was.type, tuple(grown), parties, slot)
 
 
 def _extended(
