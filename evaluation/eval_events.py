@@ -12,6 +12,9 @@ lists of ``{"code"}``):
   in the style of older wire copy and scored once before any change made for them (the
   figures of that first run are in docs/events.md).
 
+The ``dev`` set is reported in two parts as well, ``dev-tuned`` and ``dev-set-aside``
+(``evaluation/split.py``: a fixed third of the records, by a hash of their ids).
+
 For each gold sentence the coder's highest-confidence event is compared with the gold event
 type; on sentences whose gold record has both a source and a target, the actor and recipient
 countries are compared too (an international body counts as the code "IGO" when the actors
@@ -38,6 +41,9 @@ GOLD_SETS = {
     "own-heldout": ROOT / "evaluation" / "gold" / "events_heldout.jsonl",
 }
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "evaluation"))
+
+from split import plover_part  # noqa: E402
 
 from storyline.actors import resolve_actors  # noqa: E402
 from storyline.events import code_events  # noqa: E402
@@ -56,6 +62,7 @@ class Outcome:
     dyad: bool | None  # None: the gold record lacks a source or a target
     text: str
     coded: str
+    record_id: str = ""
 
 
 def _codes(parties: list[dict[str, Any]]) -> set[str]:
@@ -108,6 +115,7 @@ def outcomes(gold_path: Path, settings: Settings) -> Iterator[Outcome]:
             dyad=_dyad_correct(best, row) if has_dyad else None,
             text=doc.text,
             coded=f"{_describe(best)}  (gold {_gold_dyad(row)})",
+            record_id=str(row.get("id", "")),
         )
 
 
@@ -168,7 +176,16 @@ def main(argv: list[str] | None = None) -> int:
         "--gold", type=Path, action="append", help="a gold JSONL file (repeatable); default: all"
     )
     parser.add_argument("--json", action="store_true", help="the figures as one JSON object")
-    parser.add_argument("--errors", action="store_true", help="list every miscoded sentence")
+    parser.add_argument(
+        "--errors",
+        action="store_true",
+        help="list every miscoded sentence (of the dev set, its tuned part only)",
+    )
+    parser.add_argument(
+        "--errors-set-aside",
+        action="store_true",
+        help="list the set-aside part's errors too (that part is then no longer set aside)",
+    )
     args = parser.parse_args(argv)
     chosen = {path.stem: path for path in args.gold} if args.gold else GOLD_SETS
     report: dict[str, Any] = {}
@@ -178,11 +195,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"== {name}: skipped, gold set {path} not found")
             continue
         results = list(outcomes(path, Settings()))
-        summary = figures(results)
-        report[name] = summary
-        if not args.json:
-            print(f"== {name} ({path.name})")
-            _print_report(results, summary, args.errors)
+        parts = {name: results}
+        if name == "dev":
+            for part in ("tuned", "set-aside"):
+                parts[f"dev-{part}"] = [r for r in results if plover_part(r.record_id) == part]
+        for label, chosen_results in parts.items():
+            summary = figures(chosen_results)
+            report[label] = summary
+            if not args.json:
+                print(f"== {label} ({path.name})")
+                shown = args.errors and (label != name or name != "dev")
+                if label == "dev-set-aside":
+                    shown = args.errors_set_aside
+                _print_report(chosen_results, summary, shown)
     if args.json:
         print(json.dumps(report, sort_keys=True))
     return 0
