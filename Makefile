@@ -27,8 +27,8 @@ demo: install
 	$(BIN)/storyline demo --db $(DB)
 
 lint: install-test
-	$(BIN)/ruff check src tests evaluation benchmarks fuzz
-	$(BIN)/ruff format --check src tests evaluation benchmarks fuzz
+	$(BIN)/ruff check src tests evaluation benchmarks fuzz scripts
+	$(BIN)/ruff format --check src tests evaluation benchmarks fuzz scripts
 
 types: install-test
 	$(BIN)/mypy

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -121,11 +122,19 @@ def test_events_timeline_dyads_and_report_on_the_samples(
     nay_pyi_taw = [e for e in timeline if e["date"] == "2024-11-29" and e["type"] == "CONSULT"]
     assert nay_pyi_taw and nay_pyi_taw[0]["location"] == "Nay Pyi Taw"
     vladivostok = [e for e in timeline if e["date"] == "2022-09" and e["type"] == "CONSULT"]
-    assert vladivostok and vladivostok[0]["reports"] == 2  # two outlets, one meeting
+    assert vladivostok and len(vladivostok[0]["reports"]) == 2  # two outlets, one meeting
+    # structured records: parties as objects, every report with its document and outlet
+    report = vladivostok[0]["reports"][0]
+    assert {"event", "document", "source", "published", "sentence"} <= set(report)
+    assert all({"name", "country", "sector"} == set(a) for a in vladivostok[0]["actors"])
 
     assert main(["events", "--db", str(demo_db), "--type", "ACCUSE", "--format", "json"]) == 0
-    accusers = {e["actor"] for e in json.loads(capsys.readouterr().out)}
+    events = json.loads(capsys.readouterr().out)
+    accusers = {e["actor"]["name"] for e in events if e["actor"]}
     assert any("National Unity Government" in a for a in accusers)
+    assert all({"id", "type", "actors", "recipients", "document", "source"} <= set(e) for e in events)
+    assert main(["events", "--db", str(demo_db), "--type", "ACCUSE", "--format", "jsonl"]) == 0
+    assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == events
 
     assert main(["dyads", "RUS", "MMR", "--db", str(demo_db), "--format", "json"]) == 0
     months = json.loads(capsys.readouterr().out)
@@ -148,15 +157,19 @@ def test_timeline_lists_the_undated_events_of_the_samples_last(
     dated = [e for e in timeline if e["dated"]]
     undated = timeline[len(dated) :]
     assert dated and undated and all(not e["dated"] and e["date"] is None for e in undated)
-    assert [e["reports"] for e in undated] == sorted((e["reports"] for e in undated), reverse=True)
+    counts = [len(e["reports"]) for e in undated]
+    assert counts == sorted(counts, reverse=True)
     for entry in undated:
         assert entry["date_note"].startswith("date not stated; reported in ")
         assert entry["date_note"].endswith("(est.)") and entry["published_estimated"]
         assert entry["reported_from"] <= entry["reported_until"]
-    visits = [e for e in undated if e["type"] == "CONSULT" and "Min Aung Hlaing" in e["actor"]]
-    assert any(len(v["documents"]) >= 2 for v in visits)  # several outlets, one event
-    assert any(e["type"] == "AID" and e["actor"].startswith("Russia") for e in undated)
-    assert any(e["type"] == "ACCUSE" and "National Unity Government" in e["actor"] for e in undated)
+    def names(entry: dict[str, Any]) -> str:
+        return ", ".join(a["name"] for a in entry["actors"])
+
+    visits = [e for e in undated if e["type"] == "CONSULT" and "Min Aung Hlaing" in names(e)]
+    assert any(len({r["document"] for r in v["reports"]}) >= 2 for v in visits)  # one event
+    assert any(e["type"] == "AID" and names(e).startswith("Russia") for e in undated)
+    assert any(e["type"] == "ACCUSE" and "National Unity Government" in names(e) for e in undated)
 
     assert main(["timeline", "--db", str(demo_db), "--since", "1900"]) == 0
     out = capsys.readouterr().out

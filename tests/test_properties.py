@@ -120,12 +120,13 @@ def check_clean(text: str) -> None:
 def _dateline_rest(line: str, removal: Removal) -> str:
     """The kept rest of a line whose dateline prefix was removed.
 
-    The documented form: the prefix and the rest, joined by the whitespace between them.
+    The documented form: the prefix, then the rest (after any whitespace: "BAKU-Twenty" has
+    none).
     """
-    assert removal.reason == "attribution"
+    assert removal.reason == "metadata"
     assert line.startswith(removal.text)
     rest = line[len(removal.text) :]
-    assert rest[:1].isspace() and rest.strip()
+    assert rest.strip()
     return rest.strip()
 
 

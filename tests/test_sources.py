@@ -66,7 +66,7 @@ def test_an_original_source_attribution_makes_an_aggregator() -> None:
     page = doc(
         "a",
         source="Sudan Tribune",
-        removed=(Removal("Original Source: Sudan Tribune", "attribution", 9),),
+        removed=(Removal("Original Source: Sudan Tribune", "metadata", 9),),
     )
     assert document_kind(page) == "aggregator"
 
@@ -144,7 +144,7 @@ KINDS = {
     # id: (source, text, removed lines, mentions of the army chief as written)
     "forum": ("Board", "The army said the truce held.", [("Joined 2019", "member-panel")],
               ["Burhan"]),
-    "agg": ("Feed", "Talks resumed on Monday.", [("Original Source: Sudan Tribune", "attribution")],
+    "agg": ("Feed", "Talks resumed on Monday.", [("Original Source: Sudan Tribune", "metadata")],
             ["General  Burhan"]),
     "comments": ("Blogspot", "Talks resumed.", [("  Leave a Reply ", "footer")], ["burhan"]),
     "blog": ("Diary", "I think the truce will fail. In my view Burhan wants more.", [],
@@ -204,7 +204,7 @@ NAMES = ["Burhan", "General  Burhan", "the junta chief", "the army\x1fchief", "a
 SIGNALS = [
     # (text, removed lines): a forum post, an aggregator, a blog (comments, first person)
     ("The army said the truce held.", [("Joined 2019", "member-panel")]),
-    ("Talks resumed on Monday.", [("Original Source: Sudan Tribune", "attribution")]),
+    ("Talks resumed on Monday.", [("Original Source: Sudan Tribune", "metadata")]),
     ("Talks resumed.", [("  Leave a Reply ", "footer")]),
     ("I think the truce will fail. In my view the army wants more.", []),
     ('He said "I think so, I believe it" and left.', []),

@@ -241,7 +241,10 @@ def test_upgrading_counts_the_rows_already_stored(tmp_path: Path) -> None:
             store.conn.execute(f"DROP TRIGGER {name}")
         for name in [*_TOTALS, "database_id"]:
             store.conn.execute(f"DROP TABLE {name}")
-        store.conn.execute("DELETE FROM schema_migrations WHERE version = 5")
+        store.conn.execute("DELETE FROM schema_migrations WHERE version >= 5")
+        # and before schema 6: no publication-date evidence or wire columns
+        store.conn.execute("ALTER TABLE documents DROP COLUMN published_from")
+        store.conn.execute("ALTER TABLE documents DROP COLUMN wire")
         store.conn.commit()  # fmt: skip
     with Store(path) as store:
         assert store.schema_version() == SCHEMA_VERSION

@@ -49,6 +49,7 @@ class ClaimSource:
     published: str | None
     duplicate_of: str | None = None
     published_estimated: bool = False
+    wire: str | None = None  # the agency (or outlet) whose story this is, when it names one
 
 
 @dataclass
@@ -241,10 +242,15 @@ def independent_outlets(sources: Sequence[ClaimSource]) -> dict[str, str]:
 
 
 def _outlets_of(
-    sources: Sequence[ClaimSource], by_id: Mapping[str, ClaimSource] | GrowingMap[str, ClaimSource]
+    sources: Sequence[ClaimSource],
+    by_id: Mapping[str, ClaimSource] | GrowingMap[str, ClaimSource],
+    *,
+    by_wire: bool = False,
 ) -> dict[str, str]:
     """The outlets of ``sources``, reading copy links through ``by_id`` (a copy is always
-    of an earlier document, so documents added later never change an earlier one's)."""
+    of an earlier document, so documents added later never change an earlier one's).
+    ``by_wire``: a document whose story is a wire agency's (its own or its original's
+    ``wire``) counts as that agency, so two outlets running one wire story are one source."""
     outlets: dict[str, str] = {}
     for origin in sources:
         root, seen = origin, {origin.document}
@@ -258,6 +264,8 @@ def _outlets_of(
             root = parent
         else:
             outlets[origin.document] = root.source or origin.source or root.document
+        if by_wire and (wire := root.wire or origin.wire):
+            outlets[origin.document] = wire
     return outlets
 
 
@@ -509,7 +517,7 @@ class ClaimIndex:
         for document, origin in batch.items():
             sources.add(document, origin)  # a document seen before keeps its record
         new = [origin for document, origin in batch.items() if document not in outlets]
-        for document, outlet in _outlets_of(new, sources).items():
+        for document, outlet in _outlets_of(new, sources, by_wire=True).items():
             outlets.add(document, outlet)
         sources.seal()
         outlets.seal()

@@ -36,6 +36,7 @@ from itertools import pairwise
 
 import yaml
 
+from . import metadata
 from .model import Cleaned, Removal, Repeat
 
 __all__ = ["clean_html", "clean_text", "repair_encoding"]
@@ -126,6 +127,11 @@ CARD_RUN, CARD_SUMMARY_WORDS = 3, 40
 _NUMBERISH = re.compile(r"^[\d.,:/%+\- ]+[kKmM]?$")
 # A gallery or pager counter: "Image 3 of 5", "Photo 2/10", "1 of 12".
 _COUNTER = re.compile(r"^(?:[^\W\d_]+\s+)?\d+\s*(?:of|/)\s*\d+$", re.IGNORECASE)
+# the reason of a removed line that states the page's metadata (moved into metadata, not lost)
+METADATA = "metadata"
+# lines that may state the page's metadata: kept ones, and those removed for their place on
+# the page or their shape alone (a member panel's or a teaser list's dates are others')
+_MAY_STATE_METADATA = frozenset({"", "short-fragment", "navigation", "footer"})
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。！？])['\"’”»)]*\s+")
 
 
@@ -409,7 +415,8 @@ def _headline_like(line: Line) -> bool:
         and not line.date_led
         and not line.truncated
         and not line.numeric
-        and _attribution(line) is None
+        and not _attribution(line)
+        and not metadata.is_url(line.text)
         and not re.search(r"[.,;:|]['\"’”]?$", line.text)
     )
 
@@ -455,7 +462,7 @@ def _content_like(line: Line) -> bool:
     """A line that may continue the body past the dense core (list items, short prose)."""
     if line.item:
         return True
-    if line.cue or line.date_led or line.truncated or line.numeric:
+    if line.cue or line.date_led or line.truncated or line.numeric or metadata.is_url(line.text):
         return False
     return (line.prose and line.words >= 3) or line.words >= EXTEND_WORDS
 
@@ -548,42 +555,9 @@ def _find_title(lines: Sequence[Line], start: int) -> int | None:
     return None
 
 
-_SOURCE = re.compile(r"^(?:original\s+)?source\s*:\s*(?P<value>\S.{0,80})$", re.IGNORECASE)
-_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|and|de|da|van|von|der|al|bin|&))*"
-_BYLINE = re.compile(
-    rf"^(?:by|written by|posted by|reporting by|story by)\s*:?\s+(?P<value>{_NAME}"
-    rf"(?:\s*[,;]\s*{_NAME}){{0,3}})\s*$",
-    re.IGNORECASE,
-)
-_DATELINE = re.compile(
-    r"^(?P<value>(?:[A-Z][A-Z.'’-]{2,}(?:[ -][A-Z][A-Z.'’-]+){0,3}"
-    r"(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?\s*(?:\([A-Za-z][A-Za-z .&-]{1,40}\))?"
-    r"|\([A-Z][A-Za-z .&-]{1,40}\)))"
-    r"\s*[-–—]+\s+(?=\S)"
-)
-_ATTRIBUTION_MAX_WORDS = 12  # "Source: X" / "By X" lines are short; longer ones are prose
-
-
-def _attribution(line: Line) -> tuple[str, str] | None:
-    """(meta key, value) when the whole line is an attribution line."""
-    if line.words > _ATTRIBUTION_MAX_WORDS:
-        return None
-    source = _SOURCE.match(line.text)
-    if source:
-        return "source", source.group("value").strip()
-    byline = _BYLINE.match(line.text)
-    if byline and byline.group("value")[:1].isupper():
-        return "author", byline.group("value").strip()
-    return None
-
-
-def _dateline(text: str) -> tuple[str, str] | None:
-    """(dateline, rest of the paragraph) when a paragraph opens with a dateline."""
-    match = _DATELINE.match(text)
-    if not match:
-        return None
-    rest = text[match.end() :].strip()
-    return (match.group("value").strip(), rest) if _count_words(rest) >= 3 else None
+def _attribution(line: Line) -> bool:
+    """The whole line is a metadata line (a source, a byline): never a headline."""
+    return line.words <= metadata.MAX_META_WORDS and metadata.attribution(line.text)
 
 
 # --- repeats ---------------------------------------------------------------------------------
@@ -649,27 +623,34 @@ def _similar(
 # --- assembling the result -------------------------------------------------------------------
 
 
-def _removals_and_text(lines: Sequence[Line], reasons: list[str]) -> Cleaned:
-    meta: dict[str, str] = {}
+def _removals_and_text(
+    lines: Sequence[Line], reasons: list[str], title_at: int | None, body: tuple[int, int]
+) -> Cleaned:
+    """Kept text, removals and metadata: lines stating metadata (``metadata.read_lines``)
+    are removed with reason ``metadata``; a dateline heading the first paragraph loses its
+    prefix (removed likewise) and keeps the rest."""
+    facts = metadata.read_lines(
+        [line.text for line in lines],
+        title_at=title_at,
+        body=body,
+        kept=[not reason for reason in reasons],
+        usable=[reason in _MAY_STATE_METADATA for reason in reasons],
+    )
     kept: list[str] = []
     removed: list[Removal] = []
-    for line, reason in zip(lines, reasons, strict=True):
-        attribution = _attribution(line)
-        if attribution is not None and reason in ("", "short-fragment", "footer", "navigation"):
-            meta.setdefault(*attribution)
-            reason = "attribution"
+    for i, (line, reason) in enumerate(zip(lines, reasons, strict=True)):
+        if i in facts.used:
+            reason = METADATA
         if reason:
             removed.append(Removal(line.text, reason, line.index))
             continue
-        dateline = _dateline(line.text) if len(kept) <= 1 and "dateline" not in meta else None
-        if dateline is not None:
-            meta["dateline"] = dateline[0]
-            prefix = line.text[: len(line.text) - len(dateline[1])].strip()
-            removed.append(Removal(prefix, "attribution", line.index))
-            kept.append(dateline[1])
+        if facts.dateline_prefix is not None and facts.dateline_prefix[0] == i:
+            prefix = facts.dateline_prefix[1]
+            removed.append(Removal(prefix, METADATA, line.index))
+            kept.append(line.text[len(prefix) :].strip())
             continue
         kept.append(line.text)
-    return Cleaned("\n".join(kept), tuple(removed), tuple(find_repeats(kept)), meta)
+    return Cleaned("\n".join(kept), tuple(removed), tuple(find_repeats(kept)), facts.meta())
 
 
 def _apply_title(lines: Sequence[Line], reasons: list[str], start: int) -> str | None:
@@ -703,7 +684,8 @@ def clean_text(text: str) -> Cleaned:
     start, end = _body_region(lines)
     reasons = _decide(lines, start, end)
     title = _apply_title(lines, reasons, start)
-    cleaned = _removals_and_text(lines, reasons)
+    title_at = next((i for i, line in enumerate(lines) if line.text == title), None)
+    cleaned = _removals_and_text(lines, reasons, title_at, (start, end))
     if title is not None:
         cleaned.meta["title"] = title
     if misread_as is not None:
@@ -719,7 +701,7 @@ def annotate(paragraphs: Sequence[str]) -> Cleaned:
     for i in range(1, len(lines)):
         if title_at is not None and _same_text(lines[i].text, lines[title_at].text):
             reasons[i] = "repeated-title"
-    return _removals_and_text(lines, reasons)
+    return _removals_and_text(lines, reasons, title_at, (0, len(lines) - 1))
 
 
 def clean_html(html: str, url: str | None = None) -> Cleaned:

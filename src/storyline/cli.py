@@ -143,7 +143,11 @@ def cmd_actors(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
     with _open_existing(settings) as store:
-        rows = [views.event_row(e) for e in views.events(store, _event_filter(args))]
+        found = views.events(store, _event_filter(args))
+    if args.format in ("json", "jsonl"):
+        _emit([export.event_record(e) for e in found], [], args.format)
+        return EXIT_OK
+    rows = [views.event_row(e) for e in found]
     columns = ["date", "type", "mode", "status", "actor", "recipient", "location", "source"]
     if args.format != "table":
         columns += ["context", "document", "score", "confidence", "sentence"]
@@ -154,6 +158,9 @@ def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
     with _open_existing(settings) as store:
         entries = views.timeline(store, _event_filter(args))
+    if args.format in ("json", "jsonl"):
+        _emit([entry.to_json() for entry in entries], [], args.format)
+        return EXIT_OK
     columns = ["date", "type", "actor", "recipient", "location", "reports", "sources"]
     if args.format != "table":
         columns += ["mode", "documents", "sentence", "dated", "date_note"]

@@ -214,7 +214,7 @@ def pool_for_several_batches(pool: BatchRunner) -> BatchRunner:
 # -- the Parquet hand-off ----------------------------------------------------------------------
 
 # Bumped whenever the row layout changes; a dataset with another version is refused.
-PARQUET_LAYOUT = "1"
+PARQUET_LAYOUT = "2"
 _LAYOUT_KEY = b"storyline.layout"
 _SCALARS = (
     "id",
@@ -227,6 +227,8 @@ _SCALARS = (
     "url",
     "author",
     "published",
+    "published_from",
+    "wire",
 )
 _NESTED = ("removed", "repeats", "dates", "actors", "mentions", "events", "claims")
 

@@ -46,6 +46,8 @@ def document_rows(store: Store) -> list[dict[str, Any]]:
                 "author": doc.author,
                 "published": doc.published,
                 "published_estimated": doc.published_estimated,
+                "published_from": doc.published_from,
+                "wire": doc.wire,
                 "origin": doc.origin,
                 "format": doc.format,
                 "duplicate_of": duplicate[0] if duplicate else None,
@@ -58,13 +60,17 @@ def document_rows(store: Store) -> list[dict[str, Any]]:
     return rows
 
 
-def event_rows(store: Store) -> list[dict[str, Any]]:
-    out = []
-    for item in views.events(store, views.EventFilter(include_unhappened=True)):
-        row = {"id": item.id, **item.event.to_json(), "document": item.document_id}
-        row.update(source=item.source, score=item.score)
-        out.append(row)
-    return out
+def event_record(item: StoredEvent) -> dict[str, Any]:
+    """One stored event as a structured record (the ``export`` and ``events --format json``
+    shape): the event's fields, its actors as objects, and the document that reports it."""
+    row = {"id": item.id, **item.event.to_json(), "document": item.document_id}
+    row.update(source=item.source, published=item.published, score=item.score)
+    return row
+
+
+def event_rows(store: Store, flt: views.EventFilter | None = None) -> list[dict[str, Any]]:
+    chosen = flt or views.EventFilter(include_unhappened=True)
+    return [event_record(item) for item in views.events(store, chosen)]
 
 
 def plover_records(store: Store) -> list[dict[str, Any]]:

@@ -278,6 +278,13 @@ class Document:
     author: str | None = None
     published: str | None = None
     published_estimated: bool = False
+    # what the publication date was read from: "metadata" (the input's own fields), a line of
+    # the page ("published-line", "dateline", "url", "date-line", "dateline-day",
+    # "page-header": metadata.RANKS) or "content" (an estimate, ``published_estimated``)
+    published_from: str | None = None
+    # the agency or outlet the story comes from when another outlet runs it ("Reuters" for a
+    # Reuters story on a portal): copies of one wire story are one source in verdicts
+    wire: str | None = None
     removed: tuple[Removal, ...] = ()
     repeats: tuple[Repeat, ...] = ()
     dates: tuple[DateExpr, ...] = ()
@@ -296,6 +303,8 @@ class Document:
             "author": self.author,
             "published": self.published,
             "published_estimated": self.published_estimated,
+            "published_from": self.published_from,
+            "wire": self.wire,
             "origin": self.origin,
             "format": self.format,
             "text": self.text,

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import BinaryIO, TypeVar
-from urllib.parse import urlsplit
 
 from . import actors as actors_stage
-from . import claims, clean, dates, dedup, events, nlp
+from . import claims, clean, dates, dedup, events, metadata, nlp
 from .errors import InputError
-from .model import Cleaned, Document, RawDocument
+from .model import Cleaned, DateExpr, Document, RawDocument
 from .read import read_paths
 from .settings import Settings
 from .store import Store
@@ -82,10 +82,20 @@ def prepare(raw: RawDocument) -> Document:
             f"article text of {len(cleaned.text):,} characters is over the {MAX_TEXT_CHARS:,} "
             "that language analysis takes (split the file into articles)",
         )
-    published, estimated = _publication_date(raw, cleaned)
+    published, estimated, published_from = _publication_date(raw, cleaned)
     # relative expressions ("on Monday") need a day-precise anchor; a month or a year is not one
     anchor = _as_date(published) if published and len(published) == len("YYYY-MM-DD") else None
     digest = content_hash(raw)
+    url = raw.url or cleaned.meta.get("url")
+    outlet, wire = metadata.outlet_and_wire(
+        url,
+        given=raw.source,
+        stated=cleaned.meta.get("source"),
+        sitename=cleaned.meta.get("sitename"),
+        copyright=cleaned.meta.get("copyright"),
+        wire=cleaned.meta.get("wire"),
+        text=raw.text or cleaned.text,
+    )
     return Document(
         id=raw.id or f"d{digest[:12]}",
         origin=raw.origin,
@@ -93,11 +103,14 @@ def prepare(raw: RawDocument) -> Document:
         content_hash=digest,
         text=cleaned.text,
         title=raw.title or cleaned.meta.get("title"),
-        source=_source(raw, cleaned),
-        url=raw.url or cleaned.meta.get("url"),
+        # named everywhere: the outlet, else the host, else the file (never a hash)
+        source=outlet or _file_label(raw.origin),
+        url=url,
         author=raw.author or cleaned.meta.get("author"),
         published=published,
         published_estimated=estimated,
+        published_from=published_from,
+        wire=wire,
         removed=cleaned.removed,
         repeats=cleaned.repeats,
         dates=tuple(dates.find_dates(cleaned.text, anchor)),
@@ -290,20 +303,43 @@ def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
 # -- metadata --------------------------------------------------------------------------------
 
 
-def _publication_date(raw: RawDocument, cleaned: Cleaned) -> tuple[str | None, bool]:
-    """The stated publication date (ISO), else an estimate from the content, marked as such."""
-    for candidate in (raw.published, cleaned.meta.get("published")):
-        if candidate and (value := normalise_stated_date(candidate)) is not None:
-            return value, False
+def _publication_date(raw: RawDocument, cleaned: Cleaned) -> tuple[str | None, bool, str | None]:
+    """The publication date (ISO), whether it is an estimate, and what it was read from.
+
+    Ranked by evidence: the input's own metadata (a JSON field, a feed's date, a sidecar,
+    the HTML page's metadata), then what the page's lines state (``metadata.RANKS``: a
+    published line, a dateline, the URL, a date line under the headline), then a dateline's
+    month and day in the latest year the text mentions, then the page header's date (often
+    the day the page was saved: an estimate), then an estimate from the content."""
+    meta = cleaned.meta
+    if raw.published and (value := normalise_stated_date(raw.published)) is not None:
+        return value, False, "metadata"
+    stated = meta.get("published")
+    if stated and (value := normalise_stated_date(stated)) is not None:
+        return value, False, meta.get("published_from", "metadata")
     # estimate from everything the page said, chrome included: teaser and member-panel dates
     # are evidence of when the page was captured
     everything = raw.text or cleaned.text
-    stated = dates.find_dates(everything, None)  # one scan serves both estimates below
-    estimate = dates.estimate_published(everything, stated)
+    found = dates.find_dates(everything, None)  # one scan serves the estimates below
+    if (day := meta.get("dateline_day")) is not None and (year := _latest_year(found)):
+        value = normalise_stated_date(f"{year}-{day}")
+        if value is not None:
+            return value, False, "dateline-day"
+    if (page := meta.get("page_date")) is not None:
+        return page, True, "page-header"
+    estimate = dates.estimate_published(everything, found)
     if estimate is None:
         # the latest absolute date the text mentions: a lower bound, at the text's precision
-        estimate = max((d.value for d in stated), key=_sortable, default=None)
-    return estimate, estimate is not None
+        plausible = (d.value for d in found if metadata.plausible(d.value))
+        estimate = max(plausible, key=_sortable, default=None)
+    return estimate, estimate is not None, "content" if estimate is not None else None
+
+
+def _latest_year(found: Sequence[DateExpr]) -> int | None:
+    """The latest plausible year the text's absolute dates name (what a dateline's
+    "Sept 20" is in; "1300 local time" is no year of publication)."""
+    years = [int(d.value[:4]) for d in found if metadata.plausible(d.value)]
+    return max(years) if years else None
 
 
 def _sortable(value: str) -> str:
@@ -312,8 +348,11 @@ def _sortable(value: str) -> str:
 
 
 def normalise_stated_date(value: str) -> str | None:
-    """A publication date as metadata states it (ISO, RFC 2822, '29 Nov 2024') to ISO."""
+    """A publication date as metadata states it (ISO, RFC 2822, '29 Nov 2024') to ISO, at
+    the precision it has (an ISO month "2024-04" or year stays one)."""
     text = value.strip()
+    if re.fullmatch(r"\d{4}(?:-(?:0[1-9]|1[0-2]))?", text):
+        return text
     try:
         return datetime.fromisoformat(text).date().isoformat()
     except ValueError:
@@ -326,15 +365,12 @@ def normalise_stated_date(value: str) -> str | None:
     return found[0].value if found else None
 
 
-def _source(raw: RawDocument, cleaned: Cleaned) -> str | None:
-    for candidate in (raw.source, cleaned.meta.get("source"), cleaned.meta.get("sitename")):
-        if candidate:
-            return candidate
-    url = raw.url or cleaned.meta.get("url")
-    if url:
-        host = urlsplit(url).hostname or ""
-        return host.removeprefix("www.") or None
-    return None
+def _file_label(origin: str) -> str:
+    """A document's file name (with its record: "feed.jsonl#line=3") as the name of an
+    outlet nothing else names."""
+    path, _, record = origin.partition("#")
+    name = Path(path).name or path or "stdin"
+    return f"{name}#{record}" if record else name
 
 
 def _as_date(value: str | None) -> date | None:

@@ -100,12 +100,17 @@ def _wordy(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+# reasons of removed lines that state a page's metadata ("attribution": databases written
+# before the metadata stage named them so)
+METADATA_REASONS = ("metadata", "attribution")
+
+
 def document_kind(doc: Document) -> str:
     """ "news article" | "forum post" | "aggregator" | "blog", from the page's own signals."""
     cues = kind_cues()
     if any(r.reason in cues.forum_reasons for r in doc.removed):
         return FORUM
-    attributions = [r.text.lower() for r in doc.removed if r.reason == "attribution"]
+    attributions = [r.text.lower() for r in doc.removed if r.reason in METADATA_REASONS]
     if any(line.lstrip().startswith(cues.aggregator_cues) for line in attributions):
         return AGGREGATOR
     comments = any(r.text.strip().lower().startswith(cues.comment_cues) for r in doc.removed)
@@ -226,9 +231,10 @@ def store_kinds(store: Store, after: int = 0) -> dict[str, str]:
     kinds: dict[str, str] = {}
     for doc_id in store.documents_with_removals(sorted(cues.forum_reasons), after):
         kinds[doc_id] = FORUM
-    for doc_id, line in store.removed_lines(reason="attribution", after=after):
-        if doc_id not in kinds and line.lower().lstrip().startswith(cues.aggregator_cues):
-            kinds[doc_id] = AGGREGATOR
+    for reason in METADATA_REASONS:
+        for doc_id, line in store.removed_lines(reason=reason, after=after):
+            if doc_id not in kinds and line.lower().lstrip().startswith(cues.aggregator_cues):
+                kinds[doc_id] = AGGREGATOR
     for doc_id, line in store.removed_lines(containing=cues.comment_cues, after=after):
         if doc_id not in kinds and line.strip().lower().startswith(cues.comment_cues):
             kinds[doc_id] = BLOG

@@ -274,6 +274,12 @@ MIGRATIONS: tuple[str, ...] = (
         ON CONFLICT(source, reason) DO UPDATE SET lines = lines + 1;
     END;
     """,
+    # 6: where a document's publication date was read from, and the wire or outlet its story
+    # comes from when another outlet runs it (metadata.py)
+    """
+    ALTER TABLE documents ADD COLUMN published_from TEXT;
+    ALTER TABLE documents ADD COLUMN wire TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # how many earlier documents one shared passage is linked to (see Store.add_passages)
@@ -333,6 +339,7 @@ class OutletRow(NamedTuple):
     published: str | None
     published_estimated: bool
     duplicate_of: str | None
+    wire: str | None = None
 
 
 # Every party of an event as one JSON array of [role, actor_id, name, country, sector], in
@@ -476,8 +483,8 @@ class Store:
         """Write a document and its removals, repeats and dates. Call inside a transaction."""
         self.conn.execute(
             "INSERT INTO documents (id, content_hash, origin, format, title, source, url, "
-            "author, published, published_estimated, text, word_count, ingested_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "author, published, published_estimated, text, word_count, ingested_at, "
+            "published_from, wire) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.id,
                 doc.content_hash,
@@ -492,6 +499,8 @@ class Store:
                 doc.text,
                 len(doc.text.split()),
                 _now(),
+                doc.published_from,
+                doc.wire,
             ),
         )
         self.conn.executemany(
@@ -1008,12 +1017,12 @@ class Store:
         ``with_claims``)."""
         claimed = "AND EXISTS (SELECT 1 FROM claims c WHERE c.document_id = d.id) "
         rows = self.conn.execute(
-            "SELECT d.id, d.source, d.published, d.published_estimated, dup.duplicate_of "
-            "FROM documents d LEFT JOIN duplicates dup ON dup.document_id = d.id "
+            "SELECT d.id, d.source, d.published, d.published_estimated, dup.duplicate_of, "
+            "d.wire FROM documents d LEFT JOIN duplicates dup ON dup.document_id = d.id "
             f"WHERE d.rowid > ? {claimed if with_claims else ''}ORDER BY d.rowid",
             (after,),
         )
-        return [OutletRow(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+        return [OutletRow(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
 
     def count_by_document(self, table: str, after: int = 0) -> dict[str, int]:
         """How many rows of ``table`` (events, claims, mentions) each document has (only the
@@ -1185,6 +1194,8 @@ def _document(
         author=row["author"],
         published=row["published"],
         published_estimated=bool(row["published_estimated"]),
+        published_from=row["published_from"],
+        wire=row["wire"],
         removed=tuple(
             Removal(text=r["text"], reason=r["reason"], line=r["line"]) for r in removals
         ),

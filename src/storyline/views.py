@@ -212,25 +212,52 @@ class TimelineEntry:
         """The report that tells the event best (``lead_report``)."""
         return lead_report(self.date, self.reports)
 
-    def row(self) -> dict[str, Any]:
-        first = self.lead.event
+    def _fields(self) -> dict[str, Any]:
+        """What both shapes of an entry hold: its date, type, mode, place, dating notes."""
         earliest, latest = self.reported
         return {
             "date": self.date,
             "type": self.type,
-            "mode": first.mode,
-            "actor": _names(self.actors),
-            "recipient": _names(self.recipients),
+            "mode": self.lead.event.mode,
             "location": next((r.event.location for r in self.reports if r.event.location), None),
-            "reports": len(self.reports),
             "sources": self.sources,
-            "documents": self.documents,
-            "sentence": first.sentence,
             "dated": self.dated,
             "date_note": self.date_note,
             "reported_from": earliest.date if earliest else None,
             "reported_until": latest.date if latest else None,
             "published_estimated": self.published_estimated,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as a structured record (``timeline --format json``): parties as
+        objects, every report with its document, outlet and sentence."""
+        return {
+            **self._fields(),
+            "actors": [a.to_json() for a in self.actors],
+            "recipients": [r.to_json() for r in self.recipients],
+            "reports": [
+                {
+                    "event": r.id,
+                    "document": r.document_id,
+                    "source": r.source,
+                    "published": r.published,
+                    "status": r.event.status,
+                    "date": r.event.date,
+                    "sentence": r.event.sentence,
+                }
+                for r in self.reports
+            ],
+        }
+
+    def row(self) -> dict[str, Any]:
+        """The entry as display strings (tables, CSV, the web app's lists)."""
+        return {
+            **self._fields(),
+            "actor": _names(self.actors),
+            "recipient": _names(self.recipients),
+            "reports": len(self.reports),
+            "documents": self.documents,
+            "sentence": self.lead.event.sentence,
         }
 
 
@@ -1323,7 +1350,9 @@ def claim_state(store: Store, previous: ClaimState | None = None) -> ClaimState:
     if previous is not None and store.stamp(previous.last_rowid) == previous.stamp:
         base, after, count = previous.index, previous.last_rowid, previous.count
     sources = {
-        d.id: ClaimSource(d.id, d.source, d.published, d.duplicate_of, d.published_estimated)
+        d.id: ClaimSource(
+            d.id, d.source, d.published, d.duplicate_of, d.published_estimated, d.wire
+        )
         for d in store.outlet_documents(after, with_claims=True)
     }
     items = [(sources[doc_id], claim) for doc_id, claim in store.all_claims(after)]
