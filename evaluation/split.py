@@ -9,6 +9,12 @@ nothing about how hard a story or a sentence is:
   listed here. Any change made while looking at a set-aside story's errors moves that story
   to the tuned part (edit ``SET_ASIDE_STORIES`` and say so in docs/evaluation.md), and a
   new story takes its place, so that at least a third stays set aside.
+- **labelled news-pool sentences** (``evaluation/labels/events.jsonl``): an article is set
+  aside (``pool_set_aside``) when the SHA-256 of ``"storyline-split:" + query`` (the search
+  that found it, ``../shared/data/news-pool/index.jsonl``) is divisible by 3: articles of one
+  query report the same events, so they fall on one side together. The set-aside part is
+  never trained on; the tuned stories' sentences are trained on, the set-aside stories'
+  never labelled.
 - **PLOVER dev sentences** (``../shared/data/plover-gsr/dev.jsonl``): a record is set aside
   when the SHA-256 of ``"storyline-split:" + id`` read as a number is divisible by 3
   (``plover_set_aside``): a fixed third. The coder before this split was tuned on all of
@@ -41,3 +47,7 @@ def plover_set_aside(record_id: str) -> bool:
 
 def plover_part(record_id: str) -> str:
     return SET_ASIDE if plover_set_aside(record_id) else TUNED
+
+
+def pool_set_aside(query: str) -> bool:
+    return _number(query) % 3 == 0

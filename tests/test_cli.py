@@ -132,7 +132,9 @@ def test_events_timeline_dyads_and_report_on_the_samples(
     events = json.loads(capsys.readouterr().out)
     accusers = {e["actor"]["name"] for e in events if e["actor"]}
     assert any("National Unity Government" in a for a in accusers)
-    assert all({"id", "type", "actors", "recipients", "document", "source"} <= set(e) for e in events)
+    assert all(
+        {"id", "type", "actors", "recipients", "document", "source"} <= set(e) for e in events
+    )
     assert main(["events", "--db", str(demo_db), "--type", "ACCUSE", "--format", "jsonl"]) == 0
     assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == events
 
@@ -163,6 +165,7 @@ def test_timeline_lists_the_undated_events_of_the_samples_last(
         assert entry["date_note"].startswith("date not stated; reported in ")
         assert entry["date_note"].endswith("(est.)") and entry["published_estimated"]
         assert entry["reported_from"] <= entry["reported_until"]
+
     def names(entry: dict[str, Any]) -> str:
         return ", ".join(a["name"] for a in entry["actors"])
 

@@ -730,3 +730,101 @@ def test_countries_in_a_span_are_read_from_one_scan_of_the_document(nlp: Languag
     assert sum(len(plain(s)) for s in spans) > 10
     for span in spans:
         assert parties.countries_in(span) == plain(span)
+
+
+# -- coding that generalises (issue 17): the classes of failure, on sentences of our own --------
+
+
+def test_a_party_that_says_harm_was_done_to_it_accuses_the_doer(code_with_actors: Coder) -> None:
+    events = code_with_actors("Armenia said rockets were fired at its positions from Azerbaijan.")
+    main = best(events)
+    assert (main.type, countries(main.actors), countries(main.recipients)) == (
+        "ACCUSE",
+        {"ARM"},
+        {"AZE"},
+    )
+    # the reported deed is a second record, with the side it came from as its actor
+    attack = next(e for e in events if e.type == "ASSAULT")
+    assert countries(attack.actors) == {"AZE"}
+    assert attack.confidence < main.confidence
+
+
+def test_a_relayed_deed_is_no_accusation(code_with_actors: Coder) -> None:
+    # a source of the doers' own country relays it; a third party's source reports it;
+    # an attribution after the clause leaves the deed the news
+    for text in (
+        "Police said gunmen killed 20 villagers near Maiduguri.",
+        "Kenyan officials said Somali troops shelled positions in Ethiopia.",
+        "Israeli warplanes bombed targets near Damascus airport, the Syrian army said.",
+    ):
+        assert all(e.type != "ACCUSE" for e in code_with_actors(text)), text
+    assert best(code_with_actors(
+        "Israeli warplanes bombed targets near Damascus airport, the Syrian army said."
+    )).type == "ASSAULT"  # fmt: skip
+
+
+def test_a_deed_a_speaker_claims_for_itself_is_no_accusation(code_with_actors: Coder) -> None:
+    main = best(code_with_actors("Russia said it struck Ukrainian army positions near Kharkiv."))
+    assert (main.type, countries(main.actors)) == ("ASSAULT", {"RUS"})
+
+
+def test_a_plan_is_not_coded_as_done(code: Coder) -> None:
+    for text in (
+        "The treaty is to be signed during the visit.",
+        "Kenyan police are to deploy to Haiti next month.",
+    ):
+        assert all(e.status != "happened" for e in code(text)), text
+
+
+def test_attribution_to_the_media_is_no_party(code_with_actors: Coder) -> None:
+    event = best(code_with_actors("Troops shelled the town of Kharkiv, state media reported."))
+    assert event.type == "ASSAULT"
+    assert all("media" not in ref.name for ref in (*event.actors, *event.recipients))
+
+
+def test_an_agentive_adjective_names_the_actor(code_with_actors: Coder) -> None:
+    event = best(code_with_actors("Israeli tank shelling killed three people in Gaza."))
+    assert (event.type, countries(event.actors)) == ("ASSAULT", {"ISR"})
+
+
+def test_a_statement_verb_does_not_take_the_reported_deed(code_with_actors: Coder) -> None:
+    events = code_with_actors("NATO's chief confirmed the deployment of troops to Estonia.")
+    assert all(e.type != "ASSAULT" for e in events)
+
+
+def test_a_photo_caption_is_no_event(code_with_actors: Coder) -> None:
+    assert code_with_actors("Soldiers stand guard in Kyiv on Monday. (AP Photo/Jane Roe)") == ()
+    assert code_with_actors("Protesters clash with police in Dakar. Photo: AFP") == ()
+
+
+def test_who_orders_an_event_carries_it_out(code_with_actors: Coder) -> None:
+    event = best(code_with_actors("ECOWAS ordered the deployment of its standby force to Niger."))
+    assert (event.type, countries(event.recipients)) == ("MOBILIZE", {"NER"})
+    assert event.actors[0].name == "ECOWAS"
+    # with no event noun, an order stays a request
+    assert best(code_with_actors("Kenya ordered Somali troops to withdraw.")).type == "REQUEST"
+
+
+def test_a_noun_the_lexicon_lacks_takes_the_type_of_its_wordnet_parent(code: Coder) -> None:
+    """ "skirmish" and "gunfight" are kinds of fighting (Open English WordNet)."""
+    events = code("Nigerian soldiers killed five rebels in a gunfight near Maiduguri.")
+    assert any(e.type == "ASSAULT" and "gunfight" in e.trigger for e in events)
+
+
+def test_the_type_model_adds_events_the_lexicon_lacks_and_never_retypes_it() -> None:
+    """The shipped model: a candidate the lexicon reads keeps its type; one it does not
+    read takes the model's type only at the threshold's probability."""
+    import numpy as np
+
+    from storyline.events_model import NONE, type_model
+
+    model = type_model()
+    assert model is not None and model.labels[0] == NONE and len(model.labels) == 17
+    probs = np.zeros(17, dtype=np.float32)
+    probs[model.labels.index("ASSAULT")] = 0.9
+    probs[0] = 0.1
+    assert model.choose(probs, ["CONSULT"]) == ("CONSULT", None)
+    kind, value = model.choose(probs, [])
+    assert kind == "ASSAULT" and value == pytest.approx(0.9)
+    probs[model.labels.index("ASSAULT")], probs[0] = 0.3, 0.7
+    assert model.choose(probs, [])[0] == NONE

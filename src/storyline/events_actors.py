@@ -118,10 +118,18 @@ def not_a_country(token: Token) -> bool:
 
 
 def _entity(token: Token) -> Span:
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return token.doc[token.i : token.i + 1]
+    """The named entity holding a token (read from its IOB tags: ``doc.ents`` builds every
+    entity of the document on each access), else the token alone."""
+    doc = token.doc
+    if not token.ent_type_:
+        return doc[token.i : token.i + 1]
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
 
 
 def sector_in(tokens: Sequence[Token]) -> str | None:
@@ -193,6 +201,11 @@ class Parties:
         return list(dict.fromkeys(iso3 for _, iso3 in sorted(found)))
 
     @functools.cached_property
+    def _text(self) -> str:
+        """The document's text (spaCy builds it from the tokens on each access: once)."""
+        return self.doc.text
+
+    @functools.cached_property
     def _country_phrases(self) -> list[tuple[int, int, int, str]]:
         """Every country word or phrase of the document, read once: (first token, token
         after it, character offset, ISO3), in token order."""
@@ -214,8 +227,7 @@ class Parties:
 
     def paragraph_pair(self, token: Token) -> tuple[ActorRef, ...]:
         """ "The delegations signed": the two countries the paragraph up to here names."""
-        text = self.doc.text
-        start = text.rfind("\n", 0, token.sent.start_char) + 1
+        start = self._text.rfind("\n", 0, token.sent.start_char) + 1
         span = self.doc.char_span(start, token.sent.end_char, alignment_mode="expand")
         named = self.countries_in(span) if span is not None else []
         if len(named) != 2:

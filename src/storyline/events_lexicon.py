@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, Literal, cast
 
@@ -139,13 +139,81 @@ def known_verbs() -> frozenset[str]:
     return frozenset(verbs)
 
 
+# how far up WordNet's hypernyms a noun the lexicon lacks may find one it has: one level
+# ("gunfight", "skirmish" -> "fighting"). Verbs are not inherited: their hierarchy is shallow
+# and its upper levels generic ("change", "move"); inheriting them coded more false events
+# on labelled news (cross-validated: any-type 0.463, no-event kept 0.814 against 0.466 and
+# 0.835 without; nouns at one or two levels changed neither by more than 0.002)
+INHERIT_LEVELS = {"noun": 1}
+
+
+@functools.cache
+def _by_first_synset(kind: Kind) -> dict[str, Entry]:
+    """The lexicon's one-word entries of a kind by the WordNet synset of their first sense."""
+    from .events_model import wordnet
+
+    pos = "n" if kind == "noun" else "v"
+    table = wordnet()
+    found: dict[str, Entry] = {}
+    for (entry_kind, pattern), entries in lexicon().items():
+        if entry_kind != kind or len(pattern) != 1:
+            continue
+        synsets = table.get((pattern[0], pos), ((), ()))[1]
+        if synsets:
+            found.setdefault(synsets[0], entries[0])
+    return found
+
+
+@functools.cache
+def inherited(kind: Kind, lemma: str) -> Entry | None:
+    """For a word the lexicon lacks, the entry of the nearest lexicon word above it in
+    WordNet (Open English WordNet, data/wordnet_classes.tsv.gz): "skirmish" and "gunfight"
+    report what "fighting" does. Only the first sense's synset and its nearest hypernyms
+    are looked at (``INHERIT_LEVELS``)."""
+    from .events_model import wordnet
+
+    synsets = wordnet().get((lemma, "n" if kind == "noun" else "v"), ((), ()))[1]
+    index = _by_first_synset(kind)
+    for synset in synsets[1 : 1 + INHERIT_LEVELS.get(kind, 0)]:
+        entry = index.get(synset)
+        if entry is not None:
+            return replace(entry, pattern=(lemma,))
+    return None
+
+
 def lookup(kind: Kind, pattern: tuple[str, ...]) -> Entry | None:
     """The entry for a pattern: the one with a mode when several match, else the first."""
     entries = lexicon().get((kind, pattern), ())
     with_mode = [entry for entry in entries if entry.mode]
     if len(entries) > 1 and with_mode:
         return with_mode[0]
+    if not entries and kind in INHERIT_LEVELS and len(pattern) == 1:
+        return inherited(kind, pattern[0])
     return entries[0] if entries else None
+
+
+# The roles of a predicate the lexicon does not list for the type the model gave it: the
+# subject acts, the object and the usual prepositions of a target are acted on (PLOVER's
+# reciprocal events list both sides as actors: "met with", "signed with", "fought with");
+# for an event noun, its possessor, adjective or compound ("Russia's invasion", "Russian
+# strikes"), "by" and "between" act, "of", "against", "on" and "with" name the other side.
+_DEFAULT_ROLES: dict[str, tuple[tuple[str, Role], ...]] = {
+    "verb": _roles(
+        "subj=actor obj=recipient dative=recipient to=recipient with=recipient "
+        "against=recipient on=recipient at=recipient into=recipient"
+    ),
+    "noun": _roles(
+        "poss=actor amod=actor compound=actor by=actor between=actor cop=actor "
+        "of=recipient against=recipient on=recipient with=recipient to=recipient"
+    ),
+}
+
+
+@functools.cache
+def default_entry(kind: Kind, lemma: str, event_type: str) -> Entry:
+    """An entry for a predicate the type model codes as ``event_type`` when the lexicon has
+    no reading of it with that type."""
+    return Entry(kind, (lemma,), event_type, None, (), _DEFAULT_ROLES[kind])
 
 
 def score(event_type: str, mode: str | None) -> float:

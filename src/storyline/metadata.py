@@ -215,6 +215,21 @@ class PageFacts:
         return out
 
 
+# the credit of a photograph: "(AP Photo/Jane Roe)", "REUTERS/Jane Roe", "Photo: AFP",
+# "Photograph by ...", "... via Getty Images", "(Image: ...)"
+_PHOTO_CREDIT = re.compile(
+    r"\b(?:photo|image|picture|photograph|credit)s?\s*(?:by\b|:)"
+    r"|\bvia getty images\b|\bgetty images\b|\b(?:ap|afp|epa|xinhua) photo\b"
+    r"|\b(?:REUTERS|AFP|EPA|AP|Reuters)\s*/\s*[A-Z][a-z]+",
+    re.IGNORECASE,
+)
+
+
+def photo_credit(text: str) -> bool:
+    """The text credits a photograph (a caption): it reports a picture, not the news."""
+    return _PHOTO_CREDIT.search(text) is not None
+
+
 def is_url(text: str) -> bool:
     """The whole line is a web address."""
     text = text.strip()
